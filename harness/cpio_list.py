@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Write a gen_init_cpio file list for the test initramfs.
+
+Usage: cpio_list.py INIT KSELFTEST_INSTALL_DIR
+The list holds the device nodes init needs before devtmpfs is mounted, the
+init program, and the installed kselftest tree (binaries and the
+kselftest-list.txt that init reads to know what to run).
+"""
+import os
+import sys
+
+
+def main():
+    init, ksft = sys.argv[1], sys.argv[2]
+    out = [
+        'dir /dev 0755 0 0',
+        'nod /dev/console 0600 0 0 c 5 1',
+        'nod /dev/null 0666 0 0 c 1 3',
+        'dir /proc 0755 0 0',
+        'dir /sys 0755 0 0',
+        'dir /tmp 1777 0 0',
+        'dir /root 0700 0 0',
+        f'file /init {init} 0755 0 0',
+        'dir /kselftest 0755 0 0',
+    ]
+    for root, dirs, files in os.walk(ksft):
+        rel = os.path.relpath(root, ksft)
+        dst = '/kselftest' if rel == '.' else f'/kselftest/{rel}'
+        for d in sorted(dirs):
+            out.append(f'dir {dst}/{d} 0755 0 0')
+        for f in sorted(files):
+            src = os.path.join(root, f)
+            mode = os.stat(src).st_mode & 0o777
+            out.append(f'file {dst}/{f} {src} {mode:o} 0 0')
+    print('\n'.join(out))
+
+
+if __name__ == '__main__':
+    main()
