@@ -2,20 +2,29 @@
 /*
  * /dev/gunyah: the Gunyah VM manager's user interface.
  *
- * The device is registered when Linux runs on Gunyah, or, with
- * CONFIG_GUNYAH_RM_SIM, against the simulated Resource Manager when it
- * does not. Its ioctls arrive with the VM manager; until then every
- * command is unknown.
+ * Registered once an RM transport is attached (core.c). The VM ioctls
+ * arrive with the VM manager; until then every command is unknown.
  */
 
 #define pr_fmt(fmt) "gunyah: " fmt
 
+#include <linux/device.h>
 #include <linux/fs.h>
-#include <linux/gunyah.h>
-#include <linux/init.h>
 #include <linux/miscdevice.h>
-#include <linux/printk.h>
+#include <linux/slab.h>
 #include <uapi/linux/gunyah.h>
+
+#include "core.h"
+
+/**
+ * struct gunyah_vm_mgr - the state behind /dev/gunyah
+ * @misc: the misc device
+ * @rm: the Resource Manager VMs are created through
+ */
+struct gunyah_vm_mgr {
+	struct miscdevice misc;
+	struct gunyah_rm *rm;
+};
 
 static long gunyah_dev_ioctl(struct file *filp, unsigned int cmd,
 			     unsigned long arg)
@@ -30,29 +39,32 @@ static const struct file_operations gunyah_dev_fops = {
 	.llseek		= noop_llseek,
 };
 
-static struct miscdevice gunyah_dev = {
-	.name	= "gunyah",
-	.minor	= MISC_DYNAMIC_MINOR,
-	.fops	= &gunyah_dev_fops,
-};
-
-static int __init gunyah_init(void)
+/**
+ * gunyah_vm_mgr_register() - create /dev/gunyah on top of an RM
+ * @dev: the device of the RM's transport
+ * @rm: the RPC core
+ *
+ * Return: 0 or a negative errno; -EBUSY if /dev/gunyah already exists.
+ */
+int gunyah_vm_mgr_register(struct device *dev, struct gunyah_rm *rm)
 {
-	struct gunyah_hypercall_hyp_identify_resp id;
+	struct gunyah_vm_mgr *mgr;
 	int ret;
 
-	if (gunyah_detect(&id)) {
-		pr_info("running on Gunyah, api_info %#llx\n", id.api_info);
-	} else if (IS_ENABLED(CONFIG_GUNYAH_RM_SIM)) {
-		pr_info("no Gunyah hypervisor: using the simulated Resource Manager\n");
-	} else {
-		/* Not on Gunyah: stay out of the way. */
-		return 0;
-	}
+	mgr = kzalloc(sizeof(*mgr), GFP_KERNEL);
+	if (!mgr)
+		return -ENOMEM;
 
-	ret = misc_register(&gunyah_dev);
-	if (ret)
-		pr_err("cannot register /dev/gunyah: %d\n", ret);
+	mgr->rm = rm;
+	mgr->misc.name = "gunyah";
+	mgr->misc.minor = MISC_DYNAMIC_MINOR;
+	mgr->misc.fops = &gunyah_dev_fops;
+	mgr->misc.parent = dev;
+
+	ret = misc_register(&mgr->misc);
+	if (ret) {
+		dev_err(dev, "cannot register /dev/gunyah: %d\n", ret);
+		kfree(mgr);
+	}
 	return ret;
 }
-device_initcall(gunyah_init);
