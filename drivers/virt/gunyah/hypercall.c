@@ -122,6 +122,7 @@ bool gunyah_has_feature(enum gunyah_api_feature feature)
 	       gunyah_identify_has_feature(&gunyah_identity, feature);
 }
 
+/* An arch_initcall: before any device probes, so every backend agrees. */
 static int __init gunyah_hypercall_init(void)
 {
 	struct gunyah_hypercall_hyp_identify_resp id;
@@ -152,7 +153,6 @@ static int __init gunyah_hypercall_init(void)
 		FIELD_GET(GUNYAH_API_INFO_VARIANT, id.api_info), id.flags[0]);
 	return 0;
 }
-/* Before any device probes, so both backends see the same answer. */
 arch_initcall(gunyah_hypercall_init);
 
 /**
