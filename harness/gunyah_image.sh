@@ -134,6 +134,14 @@ gunyah_check_dtb() (
 	echo "gunyah_image: devicetree ok ($n nodes, $(stat -c %s "$dtb") bytes)"
 )
 
+# gunyah_make_stub OUT: build gunyah_stub.S, which boots the kernel the way
+# the image does but without a hypervisor (GH_HYP_IMAGE=stub).
+gunyah_make_stub() {
+	"${CROSS_COMPILE:-aarch64-linux-gnu-}gcc" -nostdlib -static \
+		-Wl,-Ttext=0x80000000 -Wl,--build-id=none \
+		-o "$1" "$(dirname "${BASH_SOURCE[0]}")/gunyah_stub.S"
+}
+
 # gunyah_qemu_args HYPVM DTB IMAGE INITRAMFS: the QEMU command line, one
 # argument per line.
 gunyah_qemu_args() {

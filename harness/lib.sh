@@ -13,7 +13,8 @@ GH_BUILD=${GH_BUILD:-$REPO/build}
 KSRC=${KSRC:-}
 # Seconds a QEMU boot may take before it counts as hung.
 GH_BOOT_TIMEOUT=${GH_BOOT_TIMEOUT:-900}
-# A Gunyah QEMU platform image (hypvm.elf) for `ghdev run` to boot on.
+# A Gunyah QEMU platform image (hypvm.elf) for `ghdev run` to boot on, or
+# "stub" for a stand-in that checks the boot layout without Gunyah.
 GH_HYP_IMAGE=${GH_HYP_IMAGE:-}
 
 # The kernel command line of every boot; ghjob=JOB is added per boot.
