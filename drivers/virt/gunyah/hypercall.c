@@ -16,6 +16,7 @@
 #include <linux/errno.h>
 #include <linux/gunyah.h>
 #include <linux/init.h>
+#include <linux/kasan.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <linux/unaligned.h>
@@ -199,6 +200,16 @@ int gunyah_error_remap(enum gunyah_error gunyah_error)
 }
 
 /*
+ * The hypervisor reads and writes message buffers through the caller's
+ * stage-1 translation, given a kernel virtual address. Hand it one without
+ * a KASAN tag in the top byte, so it need not know about tagged pointers.
+ */
+static uintptr_t gunyah_buf_addr(const void *buf)
+{
+	return (uintptr_t)kasan_reset_tag(buf);
+}
+
+/*
  * The hypervisor's error is a 32-bit signed value; only the low half of x0
  * is defined, so a negative code is not relied on to be sign-extended.
  */
@@ -227,7 +238,7 @@ enum gunyah_error gunyah_hypercall_msgq_send(u64 capid, size_t size,
 	struct arm_smccc_res res;
 
 	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_MSGQ_SEND, capid, size,
-			  (uintptr_t)buf, tx_flags, 0, &res);
+			  gunyah_buf_addr(buf), tx_flags, 0, &res);
 	*ready = res.a1;
 	return gunyah_error_from_reg(res.a0);
 }
@@ -250,8 +261,8 @@ enum gunyah_error gunyah_hypercall_msgq_recv(u64 capid, void *buf, size_t size,
 {
 	struct arm_smccc_res res;
 
-	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_MSGQ_RECV, capid, (uintptr_t)buf,
-			  size, 0, &res);
+	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_MSGQ_RECV, capid,
+			  gunyah_buf_addr(buf), size, 0, &res);
 	*recv_size = res.a1;
 	*ready = res.a2;
 	return gunyah_error_from_reg(res.a0);
