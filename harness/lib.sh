@@ -85,8 +85,11 @@ check_disk() {
 	fi
 }
 
+# The kernel build directory; "ghdev bench" builds another one.
+KOUT=${KOUT:-$GH_BUILD/kernel}
+
 kmake() {
-	make -C "$SRC" O="$GH_BUILD/kernel" ARCH=$ARCH \
+	make -C "$SRC" O="$KOUT" ARCH=$ARCH \
 		CROSS_COMPILE=$CROSS_COMPILE CC="ccache ${CROSS_COMPILE}gcc" \
 		-j"$JOBS" "$@"
 }

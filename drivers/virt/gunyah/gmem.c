@@ -57,8 +57,9 @@ struct gunyah_gmem *gunyah_gmem_from_file(struct file *file)
  * @max_index: the first index the caller does not need; a huge folio is
  *	only allocated if it fits below it
  *
- * New folios are zeroed. Return: the folio, locked and with a reference, or
- * an ERR_PTR().
+ * New folios are zeroed.
+ *
+ * Return: the folio, locked and with a reference, or an ERR_PTR().
  */
 struct folio *gunyah_gmem_grab_folio(struct gunyah_gmem *gmem, pgoff_t index,
 				     pgoff_t max_index)
@@ -309,8 +310,11 @@ long gunyah_gmem_create(const struct gh_create_mem_args *args)
 	inode->i_mode |= S_IFREG;
 	inode->i_size = args->size;
 	inode->i_mapping->a_ops = &gunyah_gmem_aops;
-	/* Not movable (no __GFP_MOVABLE), accounted to the allocating memcg. */
-	mapping_set_gfp_mask(inode->i_mapping, GFP_HIGHUSER | __GFP_ACCOUNT);
+	/*
+	 * Not movable (no __GFP_MOVABLE). Adding a folio to the page cache
+	 * charges it to the allocating task's memcg.
+	 */
+	mapping_set_gfp_mask(inode->i_mapping, GFP_HIGHUSER);
 	mapping_set_unevictable(inode->i_mapping);
 	if (args->flags & GHMF_ALLOW_HUGEPAGE)
 		mapping_set_large_folios(inode->i_mapping);

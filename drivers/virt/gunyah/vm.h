@@ -101,7 +101,7 @@ struct gunyah_vm {
 	struct gunyah_vm_mgr *mgr;
 	int id;
 
-	struct mutex lock;
+	struct mutex lock;		/* see above: config and lifecycle */
 	enum gunyah_vm_state state;
 	u16 vmid;
 	bool vmid_allocated;
@@ -112,7 +112,7 @@ struct gunyah_vm {
 	struct gunyah_rm_hyp_resources *resources;
 	struct gunyah_vm_mem mem;
 
-	spinlock_t status_lock;
+	spinlock_t status_lock;		/* the notifier's fields below */
 	u8 rm_status;
 	bool exited;
 	struct gunyah_vm_exit exit;

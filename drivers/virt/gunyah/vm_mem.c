@@ -25,9 +25,11 @@
 #define pr_fmt(fmt) "gunyah: " fmt
 
 #include <linux/file.h>
+#include <linux/init.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/suspend.h>
 #include <linux/seq_file.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
@@ -45,6 +47,28 @@ static struct {
 	atomic64_t lend_busy;
 	atomic64_t tlb_flushes;
 } gunyah_mem_stats;
+
+static int gunyah_mem_pm_notify(struct notifier_block *nb, unsigned long action,
+				void *data)
+{
+	/* The image would be written through the direct map lent pages left. */
+	if (action == PM_HIBERNATION_PREPARE &&
+	    atomic64_read(&gunyah_mem_stats.pages_lent)) {
+		pr_info("hibernation refused: guest memory is lent\n");
+		return NOTIFY_BAD;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block gunyah_mem_pm_nb = {
+	.notifier_call = gunyah_mem_pm_notify,
+};
+
+static int __init gunyah_mem_pm_init(void)
+{
+	return register_pm_notifier(&gunyah_mem_pm_nb);
+}
+device_initcall(gunyah_mem_pm_init);
 
 /**
  * gunyah_can_lend() - whether pages can be taken out of the direct map
@@ -84,10 +108,10 @@ static u64 gunyah_binding_end(const struct gunyah_binding *b)
  * Call @fn for each page of @b that @p holds, in order, stopping at the
  * first error; @done counts the pages @fn succeeded on.
  */
-static int gunyah_parcel_for_each_page(struct gunyah_parcel *p,
-				       struct gunyah_binding *b,
-				       int (*fn)(struct page *page, void *data),
-				       void *data, unsigned long *done)
+typedef int (*gunyah_page_fn)(struct page *page, void *data);
+
+static int gunyah_parcel_walk(struct gunyah_parcel *p, struct gunyah_binding *b,
+			      gunyah_page_fn fn, void *data, unsigned long *done)
 {
 	pgoff_t idx = b->pgoff, end = b->pgoff + b->nr;
 	struct folio *folio;
@@ -139,12 +163,12 @@ static int gunyah_page_remove(struct page *page, void *data)
 
 static void gunyah_parcel_restore_direct_map(struct gunyah_parcel *p,
 					     struct gunyah_binding *b,
-					     unsigned long upto)
+					     unsigned long limit)
 {
-	struct gunyah_flush_range r = { .limit = upto };
+	struct gunyah_flush_range r = { .limit = limit };
 	unsigned long done;
 
-	gunyah_parcel_for_each_page(p, b, gunyah_page_restore, &r, &done);
+	gunyah_parcel_walk(p, b, gunyah_page_restore, &r, &done);
 }
 
 /*
@@ -176,7 +200,7 @@ static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 		}
 	}
 
-	ret = gunyah_parcel_for_each_page(p, b, gunyah_page_remove, &r, &done);
+	ret = gunyah_parcel_walk(p, b, gunyah_page_remove, &r, &done);
 	if (ret) {
 		gunyah_parcel_restore_direct_map(p, b, done);
 		return ret;

@@ -209,6 +209,7 @@ struct gh_map_mem_args {
  * @guest_addr: first guest address of the binding
  * @label: the label; never 0, which names the VM's image (the binding
  *	that holds the devicetree)
+ * @reserved: must be zero
  *
  * The guest devicetree names shared memory by the label of the parcel that
  * carries it. Each binding is given as one parcel; its label is, unless

@@ -164,7 +164,7 @@ static inline uint32_t gh_fdt_finish(struct gh_fdt *f)
  * base-address and proxy vCPUs, a GICv3 node, /chosen, no /hypervisor.
  */
 static inline uint32_t gh_fdt_guest(void *buf, size_t size, uint64_t base,
-				     unsigned int ncpus)
+				    unsigned int ncpus)
 {
 	struct gh_fdt f;
 	char name[16];

@@ -87,7 +87,7 @@ static inline int gh_setup_bootable(int dev, int vm)
 }
 
 /* The debugfs directory number of a VM fd, from its fdinfo. */
-static inline int gh_vm_id(int vm)
+static inline int gh_vm_debugfs_id(int vm)
 {
 	char path[64], line[128];
 	int id = -1;
@@ -142,7 +142,7 @@ static inline int gh_vm_file(int vm, const char *file, char *buf, size_t size)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), GH_DEBUGFS "/vm%d/%s", gh_vm_id(vm), file);
+	snprintf(path, sizeof(path), GH_DEBUGFS "/vm%d/%s", gh_vm_debugfs_id(vm), file);
 	return gh_read_file(path, buf, size) < 0 ? -1 : 0;
 }
 

@@ -161,7 +161,7 @@ static void on_sigbus(int sig)
 }
 
 /* Does reading *p raise SIGBUS? */
-static int reads_sigbus(volatile unsigned char *p)
+static int reads_sigbus(unsigned char *p)
 {
 	struct sigaction sa = { .sa_handler = on_sigbus }, old;
 	int bus = 0;
@@ -170,7 +170,7 @@ static int reads_sigbus(volatile unsigned char *p)
 	if (sigsetjmp(jmp, 1))
 		bus = 1;
 	else
-		(void)*p;
+		(void)__atomic_load_n(p, __ATOMIC_RELAXED);
 	sigaction(SIGBUS, &old, NULL);
 	return bus;
 }

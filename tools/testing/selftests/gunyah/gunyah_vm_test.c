@@ -48,7 +48,7 @@ TEST_F(vm, create_vm_types)
 	/* Many VMs can exist at once. */
 	fd = ioctl(self->dev, GH_CREATE_VM, GH_VM_TYPE_DEFAULT);
 	ASSERT_GE(fd, 0);
-	EXPECT_NE(gh_vm_id(fd), gh_vm_id(self->vm));
+	EXPECT_NE(gh_vm_debugfs_id(fd), gh_vm_debugfs_id(self->vm));
 	close(fd);
 }
 
