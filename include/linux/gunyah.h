@@ -59,6 +59,7 @@ int gunyah_identify_check(const struct gunyah_hypercall_hyp_identify_resp *id);
 bool gunyah_identify_has_feature(const struct gunyah_hypercall_hyp_identify_resp *id,
 				 enum gunyah_api_feature feature);
 bool gunyah_detect(struct gunyah_hypercall_hyp_identify_resp *id);
+bool gunyah_hypervisor_seen(void);
 bool gunyah_has_feature(enum gunyah_api_feature feature);
 
 /**

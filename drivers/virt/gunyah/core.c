@@ -67,12 +67,12 @@ int gunyah_core_attach(struct device *dev, struct gunyah_rm_transport *t)
 
 static int __init gunyah_sim_init(void)
 {
-	struct gunyah_hypercall_hyp_identify_resp id;
 	struct platform_device *pdev;
 	struct gunyah_rm_transport *t;
 	int ret;
 
-	if (!IS_ENABLED(CONFIG_GUNYAH_RM_SIM) || gunyah_detect(&id))
+	/* Never in place of a real Gunyah, not even one we cannot drive. */
+	if (!IS_ENABLED(CONFIG_GUNYAH_RM_SIM) || gunyah_hypervisor_seen())
 		return 0;
 
 	pdev = platform_device_register_simple("gunyah-rm-sim", PLATFORM_DEVID_NONE,

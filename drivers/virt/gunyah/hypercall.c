@@ -36,6 +36,7 @@ static const uuid_t gunyah_uuid = UUID_INIT(0xc1d58fcd, 0xa453, 0x5fdb, 0x92,
 
 /* Set once by gunyah_hypercall_init(); read-only afterwards. */
 static bool gunyah_present __ro_after_init;
+static bool gunyah_uid_seen __ro_after_init;
 static struct gunyah_hypercall_hyp_identify_resp gunyah_identity __ro_after_init;
 
 /**
@@ -111,6 +112,17 @@ bool gunyah_detect(struct gunyah_hypercall_hyp_identify_resp *id)
 }
 
 /**
+ * gunyah_hypervisor_seen() - whether Linux runs on any Gunyah at all
+ *
+ * Return: true if the vendor-hyp UID is Gunyah's, even if its API version
+ * is one this driver does not support (gunyah_detect() is false then).
+ */
+bool gunyah_hypervisor_seen(void)
+{
+	return gunyah_uid_seen;
+}
+
+/**
  * gunyah_has_feature() - does the hypervisor Linux runs on have a feature?
  * @feature: the feature
  *
@@ -133,6 +145,7 @@ static int __init gunyah_hypercall_init(void)
 	arm_smccc_1_1_invoke(ARM_SMCCC_VENDOR_HYP_CALL_UID_FUNC_ID, &res);
 	if (!gunyah_uid_is_gunyah(&res))
 		return 0;
+	gunyah_uid_seen = true;
 
 	/* hyp_identify has no error register: x0..x3 are all results. */
 	arm_smccc_1_1_hvc(GUNYAH_HYPERCALL_HYP_IDENTIFY, &res);

@@ -27,6 +27,7 @@
 #include <linux/falloc.h>
 
 #include "gh_util.h"
+#include "../kselftest.h"
 
 #define REPS	3
 
@@ -156,7 +157,7 @@ int main(void)
 		die("open " GH_DEV);
 
 	printf("gh_bench: ns per MiB, median of %d; ratio to shmem fallocate\n", REPS);
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		mib = sizes[i];
 		for (j = 0; j < REPS; j++) {
 			shm[j] = bench_shmem(mib << 20) / mib;

@@ -15,7 +15,7 @@
 
 static int fail(const char *what)
 {
-	printf("main job: %s failed: %s\n", what, strerror(errno));
+	printf("gunyah: %s failed: %s\n", what, strerror(errno));
 	return 1;
 }
 
@@ -26,7 +26,7 @@ static void show(int vm, const char *file)
 	if (gh_vm_file(vm, file, buf, sizeof(buf)))
 		return;
 	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-		printf("main job:   %s: %s\n", file, line);
+		printf("gunyah:   %s: %s\n", file, line);
 }
 
 int main(void)
@@ -37,7 +37,7 @@ int main(void)
 	dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
 	if (dev < 0)
 		return fail("open " GH_DEV);
-	printf("main job: lend %d, share %d, huge pages %d, boot context %d\n",
+	printf("gunyah: lend %d, share %d, huge pages %d, boot context %d\n",
 	       ioctl(dev, GH_CHECK_EXTENSION, GH_CAP_MEM_LEND),
 	       ioctl(dev, GH_CHECK_EXTENSION, GH_CAP_MEM_SHARE),
 	       ioctl(dev, GH_CHECK_EXTENSION, GH_CAP_HUGEPAGES),
@@ -56,17 +56,17 @@ int main(void)
 		return fail("shared buffer");
 	if (ioctl(vm, GH_VM_GET_MEM_LABEL, &label))
 		return fail("GH_VM_GET_MEM_LABEL");
-	printf("main job: VM created: 2 MiB image lent at %#lx, 1 MiB shared at %#lx (label %u)\n",
+	printf("gunyah: VM created: 2 MiB image lent at %#lx, 1 MiB shared at %#lx (label %u)\n",
 	       GH_GUEST_BASE, SHM_GPA, label.label);
 
 	if (ioctl(vm, GH_VM_START, 0))
 		return fail("GH_VM_START");
-	printf("main job: VM started\n");
+	printf("gunyah: VM started\n");
 	show(vm, "status");
 	show(vm, "memory");
 
 	close(vm);
-	printf("main job: VM torn down: parcels %lld, pages lent %lld, shared %lld\n",
+	printf("gunyah: VM torn down: parcels %lld, pages lent %lld, shared %lld\n",
 	       gh_mem_total("parcels"), gh_mem_total("pages_lent"),
 	       gh_mem_total("pages_shared"));
 	close(shm);

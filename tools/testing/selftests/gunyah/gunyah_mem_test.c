@@ -239,16 +239,16 @@ TEST_F(mem, labels)
 }
 
 /* The devicetree in a lent image binding, plus a shared binding. */
-static void setup_image_and_shm(struct __test_metadata *_metadata,
-				FIXTURE_DATA(mem) *self)
+static void setup_image_and_shm(struct __test_metadata *_metadata, int vm,
+				int gmem)
 {
 	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE + SZ_1M,
 				      .size = SZ_64K };
 
-	ASSERT_EQ(0, gh_write_dtb(self->gmem, SZ_1M, SZ_64K, GH_GUEST_BASE));
-	ASSERT_EQ(0, gh_map(self->vm, self->gmem, GH_GUEST_BASE, 0, 2 * SZ_1M, LEND));
-	ASSERT_EQ(0, gh_map(self->vm, self->gmem, SHM_GPA, 4 * SZ_1M, SZ_1M, SHARE));
-	ASSERT_EQ(0, ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &d));
+	ASSERT_EQ(0, gh_write_dtb(gmem, SZ_1M, SZ_64K, GH_GUEST_BASE));
+	ASSERT_EQ(0, gh_map(vm, gmem, GH_GUEST_BASE, 0, 2 * SZ_1M, LEND));
+	ASSERT_EQ(0, gh_map(vm, gmem, SHM_GPA, 4 * SZ_1M, SZ_1M, SHARE));
+	ASSERT_EQ(0, ioctl(vm, GH_VM_SET_DTB_CONFIG, &d));
 }
 
 TEST_F(mem, parcels_and_acls_at_start)
@@ -256,7 +256,7 @@ TEST_F(mem, parcels_and_acls_at_start)
 	char key[64], st[4096], *v;
 	long long vmid;
 
-	setup_image_and_shm(_metadata, self);
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
 
 	EXPECT_EQ(2, gh_mem_total("parcels"));
@@ -337,7 +337,7 @@ TEST_F(mem, reclaim_refused_while_the_guest_holds_it)
 	long long handle;
 	char cmd[64];
 
-	setup_image_and_shm(_metadata, self);
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
 	/* The guest accepted everything at start: unmap cannot take it. */
 	EXPECT_EQ(-1, gh_map(self->vm, self->gmem, SHM_GPA, 4 * SZ_1M, SZ_1M,
@@ -362,7 +362,7 @@ TEST_F(mem, shared_memory_punched_while_running_is_zeroed)
 {
 	unsigned char *p;
 
-	setup_image_and_shm(_metadata, self);
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
 	p = mmap(NULL, SZ_1M, PROT_READ | PROT_WRITE, MAP_SHARED, self->gmem,
 		 4 * SZ_1M);
@@ -380,7 +380,7 @@ TEST_F(mem, shared_memory_punched_while_running_is_zeroed)
 
 TEST_F(mem, binding_added_while_running_is_given)
 {
-	setup_image_and_shm(_metadata, self);
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
 	ASSERT_EQ(0, gh_map(self->vm, self->gmem, SHM_GPA + SZ_1M, 5 * SZ_1M,
 			    SZ_1M, SHARE));
@@ -417,7 +417,7 @@ TEST_F(mem, host_references_block_a_lend)
 	struct iovec iov;
 	unsigned char *p;
 
-	setup_image_and_shm(_metadata, self);
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
 	/* vmsplice holds references to the image's first page in a pipe. */
 	p = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE, MAP_SHARED, self->gmem, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -467,8 +467,8 @@ TEST_F(mem, every_start_call_failing_unwinds)
 	char cmd[64];
 	size_t i;
 
-	setup_image_and_shm(_metadata, self);
-	for (i = 0; i < sizeof(start_calls) / sizeof(start_calls[0]); i++) {
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
+	for (i = 0; i < ARRAY_SIZE(start_calls); i++) {
 		snprintf(cmd, sizeof(cmd), "fail %#x 1 0x6", start_calls[i].msg_id);
 		ASSERT_EQ(0, sim_ctl(cmd));
 		EXPECT_EQ(-1, ioctl(self->vm, GH_VM_START, 0))
