@@ -182,6 +182,10 @@ enum gunyah_rm_resource_type {
 	GUNYAH_RESOURCE_TYPE_VCPU	= 4,
 };
 
+/*
+ * One GET_HYP_RESOURCES entry. The field list of the RM's
+ * rm_hyp_resource_resp adds up to 44 bytes (some write-ups say 40).
+ */
 struct gunyah_rm_hyp_resource {
 	u8 type;
 	u8 reserved;
@@ -194,7 +198,7 @@ struct gunyah_rm_hyp_resource {
 	__le64 base;
 	__le64 size;
 } __packed;
-static_assert(sizeof(struct gunyah_rm_hyp_resource) == 40);
+static_assert(sizeof(struct gunyah_rm_hyp_resource) == 44);
 
 struct gunyah_rm_hyp_resources {
 	__le32 n_entries;
@@ -338,6 +342,8 @@ struct gunyah_rm_notif {
 	const void *payload;
 	size_t size;
 };
+
+void gunyah_rm_set_reply_timeout(struct gunyah_rm *rm, unsigned long timeout);
 
 int gunyah_rm_notifier_register(struct gunyah_rm *rm, struct notifier_block *nb);
 int gunyah_rm_notifier_unregister(struct gunyah_rm *rm,

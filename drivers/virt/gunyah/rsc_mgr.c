@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The Gunyah Resource Manager RPC core: framing, fragmentation, sequence
+ * numbers, reply matching and notification dispatch.
+ *
+ * A request goes out as one message of up to 240 bytes, or as a first
+ * message and up to 62 continuations, each carrying the same header fields
+ * and 232 bytes of payload. A reply or notification comes back the same way;
+ * only one inbound message is reassembled at a time, so a new reply or
+ * notification that arrives before the previous one is complete aborts it.
+ *
+ * Locking:
+ *  - @send_lock serialises senders so that one request's fragments are never
+ *    interleaved with another's on the TX queue; it also protects @tx_buf.
+ *  - @calls (an xarray with its own lock) maps sequence numbers to waiting
+ *    callers. Whoever erases a caller's entry owns completing it: the RX
+ *    path when a reply (or an abort) arrives, or the caller on timeout.
+ *  - The reassembly state @rx is only touched from gunyah_rm_rx(), which
+ *    the transport calls for one message at a time.
+ */
+
+#define pr_fmt(fmt) "gunyah_rm: " fmt
+
+#include <linux/completion.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/jiffies.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/slab.h>
+#include <linux/unaligned.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+#include "rsc_mgr.h"
+
+/* How long a caller waits for a reply before giving up on the RM. */
+#define GUNYAH_RM_REPLY_TIMEOUT		(30 * HZ)
+
+/**
+ * struct gunyah_rm_rx - an inbound message being reassembled
+ * @active: a message is in progress
+ * @type: REPLY or NOTIF
+ * @cont: continuations the first fragment announced
+ * @remaining: continuations still expected
+ * @seq: sequence number of the message
+ * @msg_id: message id of the message
+ * @buf: payload received so far (everything after the 8-byte headers)
+ * @size: bytes in @buf
+ */
+struct gunyah_rm_rx {
+	bool active;
+	u8 type;
+	u8 cont;
+	u8 remaining;
+	u16 seq;
+	u32 msg_id;
+	u8 *buf;
+	size_t size;
+};
+
+/**
+ * struct gunyah_rm - one connection to the Resource Manager
+ * @dev: the device of the transport, for messages
+ * @t: the transport
+ * @send_lock: serialises requests on the TX queue, protects @tx_buf
+ * @tx_buf: the message being sent
+ * @tx_wq: woken when the transport has room again
+ * @tx_ready_gen: bumped by gunyah_rm_tx_ready()
+ * @calls: sequence number -> waiting &struct gunyah_rm_pending
+ * @next_seq: cyclic allocation cursor for @calls
+ * @rx: reassembly state, only used from gunyah_rm_rx()
+ * @notifiers: listeners for notifications
+ * @reply_timeout: how long gunyah_rm_call() waits for a reply
+ */
+struct gunyah_rm {
+	struct device *dev;
+	struct gunyah_rm_transport *t;
+
+	/* Serialises requests' fragments on the TX queue; protects tx_buf. */
+	struct mutex send_lock;
+	u8 tx_buf[GUNYAH_RM_MSG_SIZE];
+	wait_queue_head_t tx_wq;
+	atomic_t tx_ready_gen;
+
+	struct xarray calls;
+	u32 next_seq;
+
+	struct gunyah_rm_rx rx;
+	struct blocking_notifier_head notifiers;
+	unsigned long reply_timeout;
+};
+
+/**
+ * struct gunyah_rm_pending - a caller waiting for its reply
+ * @msg_id: the request's message id; a reply must carry the same
+ * @done: completed when the fields below are final
+ * @ret: 0, or -EIO if the reply could not be reassembled
+ * @rm_error: the RM's error code from the reply
+ * @payload: the reply's payload after the error code (owned by the caller)
+ * @size: bytes in @payload
+ */
+struct gunyah_rm_pending {
+	u32 msg_id;
+	struct completion done;
+	int ret;
+	u32 rm_error;
+	void *payload;
+	size_t size;
+};
+
+/**
+ * gunyah_rm_error_remap() - turn an RM error code into an errno
+ * @rm_error: the error code of an RM reply
+ *
+ * The mapping lets a caller tell "try again later" (-EBUSY: the RM is busy,
+ * the memory or object is in use, or the VM is in the wrong state) from
+ * "bad argument" (-EINVAL) from "not supported by this RM" (-EOPNOTSUPP).
+ *
+ * Return: 0 for OK, else a negative errno; -EBADMSG for codes the RM
+ * protocol does not define.
+ */
+int gunyah_rm_error_remap(u32 rm_error)
+{
+	switch (rm_error) {
+	case GUNYAH_RM_ERROR_OK:
+		return 0;
+	case GUNYAH_RM_ERROR_UNIMPLEMENTED:
+		return -EOPNOTSUPP;
+	case GUNYAH_RM_ERROR_NOMEM:
+		return -ENOMEM;
+	case GUNYAH_RM_ERROR_NORESOURCE:
+		return -ENOSPC;
+	case GUNYAH_RM_ERROR_DENIED:
+		return -EPERM;
+	case GUNYAH_RM_ERROR_BUSY:
+	case GUNYAH_RM_ERROR_MEM_INUSE:
+	case GUNYAH_RM_ERROR_IN_USE:
+	case GUNYAH_RM_ERROR_VM_STATE:
+	case GUNYAH_RM_ERROR_IRQ_INUSE:
+		return -EBUSY;
+	case GUNYAH_RM_ERROR_INVALID:
+	case GUNYAH_RM_ERROR_ARGUMENT_INVALID:
+	case GUNYAH_RM_ERROR_HANDLE_INVALID:
+	case GUNYAH_RM_ERROR_VALIDATE_FAILED:
+	case GUNYAH_RM_ERROR_MAP_FAILED:
+	case GUNYAH_RM_ERROR_MEM_INVALID:
+	case GUNYAH_RM_ERROR_MEM_RELEASED:
+	case GUNYAH_RM_ERROR_VMID_INVALID:
+	case GUNYAH_RM_ERROR_LOOKUP_FAILED:
+	case GUNYAH_RM_ERROR_IRQ_INVALID:
+	case GUNYAH_RM_ERROR_IRQ_RELEASED:
+	case GUNYAH_RM_ERROR_IRQ_NOT_MAPPED:
+		return -EINVAL;
+	default:
+		return -EBADMSG;
+	}
+}
+
+/* ---- TX ------------------------------------------------------------------ */
+
+/**
+ * gunyah_rm_tx_ready() - the transport has room for messages again
+ * @rm: the RPC core
+ *
+ * Called by the transport (from any context) after its send() returned
+ * -EAGAIN, once the queue has drained.
+ */
+void gunyah_rm_tx_ready(struct gunyah_rm *rm)
+{
+	atomic_inc(&rm->tx_ready_gen);
+	wake_up_all(&rm->tx_wq);
+}
+
+static int gunyah_rm_send_msg(struct gunyah_rm *rm, size_t len, bool push)
+{
+	int gen, ret;
+
+	lockdep_assert_held(&rm->send_lock);
+	for (;;) {
+		/*
+		 * Read the generation before trying: a tx_ready that comes
+		 * after a failed send() then always changes it, so the wait
+		 * cannot miss it.
+		 */
+		gen = atomic_read(&rm->tx_ready_gen);
+		ret = rm->t->send(rm->t, rm->tx_buf, len, push);
+		if (ret != -EAGAIN)
+			return ret;
+		wait_event(rm->tx_wq, atomic_read(&rm->tx_ready_gen) != gen);
+	}
+}
+
+static int gunyah_rm_send_request(struct gunyah_rm *rm, u32 msg_id, u16 seq,
+				  const void *req, size_t req_size)
+{
+	struct gunyah_rm_hdr *hdr = (struct gunyah_rm_hdr *)rm->tx_buf;
+	size_t cont = req_size ? (req_size - 1) / GUNYAH_RM_FRAG_PAYLOAD : 0;
+	size_t off = 0, chunk;
+	u8 type = GUNYAH_RM_TYPE_REQUEST;
+	int ret = 0;
+
+	mutex_lock(&rm->send_lock);
+	do {
+		chunk = min_t(size_t, req_size - off, GUNYAH_RM_FRAG_PAYLOAD);
+		hdr->api = GUNYAH_RM_HDR_API;
+		hdr->type = GUNYAH_RM_HDR_TYPE(type, cont);
+		hdr->seq = cpu_to_le16(seq);
+		hdr->msg_id = cpu_to_le32(msg_id);
+		if (chunk)
+			memcpy(rm->tx_buf + sizeof(*hdr), req + off, chunk);
+		off += chunk;
+		/* Only the last message raises the RM's interrupt. */
+		ret = gunyah_rm_send_msg(rm, sizeof(*hdr) + chunk,
+					 off == req_size);
+		type = GUNYAH_RM_TYPE_CONTINUATION;
+	} while (!ret && off < req_size);
+	mutex_unlock(&rm->send_lock);
+
+	return ret;
+}
+
+/* ---- RX ------------------------------------------------------------------ */
+
+/* Take ownership of the caller waiting on @seq, if its request was @msg_id. */
+static struct gunyah_rm_pending *gunyah_rm_claim(struct gunyah_rm *rm, u16 seq,
+						 u32 msg_id)
+{
+	struct gunyah_rm_pending *p;
+
+	xa_lock(&rm->calls);
+	p = xa_load(&rm->calls, seq);
+	if (p && p->msg_id == msg_id)
+		__xa_erase(&rm->calls, seq);
+	else
+		p = NULL;
+	xa_unlock(&rm->calls);
+	return p;
+}
+
+static void gunyah_rm_rx_reset(struct gunyah_rm *rm)
+{
+	kfree(rm->rx.buf);
+	memset(&rm->rx, 0, sizeof(rm->rx));
+}
+
+/* Give up on the message in reassembly; its caller, if any, gets -EIO. */
+static void gunyah_rm_rx_abort(struct gunyah_rm *rm, const char *why)
+{
+	struct gunyah_rm_pending *p;
+
+	dev_warn_ratelimited(rm->dev, "dropping message %#x seq %u: %s\n",
+			     rm->rx.msg_id, rm->rx.seq, why);
+	if (rm->rx.type == GUNYAH_RM_TYPE_REPLY) {
+		p = gunyah_rm_claim(rm, rm->rx.seq, rm->rx.msg_id);
+		if (p) {
+			p->ret = -EIO;
+			complete(&p->done);
+		}
+	}
+	gunyah_rm_rx_reset(rm);
+}
+
+static void gunyah_rm_dispatch_reply(struct gunyah_rm *rm)
+{
+	struct gunyah_rm_pending *p;
+
+	p = gunyah_rm_claim(rm, rm->rx.seq, rm->rx.msg_id);
+	if (!p) {
+		dev_warn_ratelimited(rm->dev,
+				     "reply %#x seq %u matches no request\n",
+				     rm->rx.msg_id, rm->rx.seq);
+		gunyah_rm_rx_reset(rm);
+		return;
+	}
+
+	if (rm->rx.size < sizeof(__le32)) {
+		dev_warn_ratelimited(rm->dev, "reply %#x seq %u has no error code\n",
+				     rm->rx.msg_id, rm->rx.seq);
+		p->ret = -EIO;
+	} else {
+		p->rm_error = get_unaligned_le32(rm->rx.buf);
+		p->size = rm->rx.size - sizeof(__le32);
+		/* Hand the buffer over, the payload after the error code. */
+		if (p->size) {
+			memmove(rm->rx.buf, rm->rx.buf + sizeof(__le32), p->size);
+			p->payload = rm->rx.buf;
+			rm->rx.buf = NULL;
+		}
+	}
+	complete(&p->done);
+	gunyah_rm_rx_reset(rm);
+}
+
+static void gunyah_rm_dispatch_notif(struct gunyah_rm *rm)
+{
+	struct gunyah_rm_notif notif = {
+		.payload = rm->rx.buf,
+		.size = rm->rx.size,
+	};
+
+	blocking_notifier_call_chain(&rm->notifiers, rm->rx.msg_id, &notif);
+	gunyah_rm_rx_reset(rm);
+}
+
+static void gunyah_rm_rx_complete(struct gunyah_rm *rm)
+{
+	if (rm->rx.type == GUNYAH_RM_TYPE_REPLY)
+		gunyah_rm_dispatch_reply(rm);
+	else
+		gunyah_rm_dispatch_notif(rm);
+}
+
+static void gunyah_rm_rx_start(struct gunyah_rm *rm,
+			       const struct gunyah_rm_hdr *hdr, u8 type,
+			       u8 cont, const void *payload, size_t len)
+{
+	if (rm->rx.active)
+		gunyah_rm_rx_abort(rm, "a new message started before it completed");
+
+	rm->rx.type = type;
+	rm->rx.cont = cont;
+	rm->rx.remaining = cont;
+	rm->rx.seq = le16_to_cpu(hdr->seq);
+	rm->rx.msg_id = le32_to_cpu(hdr->msg_id);
+
+	if (cont > GUNYAH_RM_MAX_CONT) {
+		rm->rx.active = true;
+		gunyah_rm_rx_abort(rm, "too many continuations");
+		return;
+	}
+
+	/* Room for this payload and the most the continuations can carry. */
+	rm->rx.buf = kmalloc(len + cont * GUNYAH_RM_FRAG_PAYLOAD, GFP_KERNEL);
+	if (!rm->rx.buf) {
+		rm->rx.active = true;
+		gunyah_rm_rx_abort(rm, "out of memory");
+		return;
+	}
+	memcpy(rm->rx.buf, payload, len);
+	rm->rx.size = len;
+	rm->rx.active = true;
+
+	if (!cont)
+		gunyah_rm_rx_complete(rm);
+}
+
+static void gunyah_rm_rx_continue(struct gunyah_rm *rm,
+				  const struct gunyah_rm_hdr *hdr, u8 cont,
+				  const void *payload, size_t len)
+{
+	if (!rm->rx.active) {
+		dev_warn_ratelimited(rm->dev,
+				     "continuation of %#x seq %u with no message in progress\n",
+				     le32_to_cpu(hdr->msg_id), le16_to_cpu(hdr->seq));
+		return;
+	}
+	if (le32_to_cpu(hdr->msg_id) != rm->rx.msg_id ||
+	    le16_to_cpu(hdr->seq) != rm->rx.seq || cont != rm->rx.cont) {
+		gunyah_rm_rx_abort(rm, "continuation does not match the message");
+		return;
+	}
+
+	memcpy(rm->rx.buf + rm->rx.size, payload, len);
+	rm->rx.size += len;
+	if (!--rm->rx.remaining)
+		gunyah_rm_rx_complete(rm);
+}
+
+/**
+ * gunyah_rm_rx() - hand a received message to the RPC core
+ * @rm: the RPC core
+ * @msg: the message, as the transport received it
+ * @len: its length in bytes
+ *
+ * The transport calls this for one message at a time, in arrival order,
+ * from a context that may sleep. Notification listeners run from here.
+ */
+void gunyah_rm_rx(struct gunyah_rm *rm, const void *msg, size_t len)
+{
+	const struct gunyah_rm_hdr *hdr = msg;
+	const void *payload = msg + sizeof(*hdr);
+	u8 type, cont;
+
+	if (len < sizeof(*hdr) || len > GUNYAH_RM_MSG_SIZE) {
+		dev_warn_ratelimited(rm->dev, "dropping a message of %zu bytes\n", len);
+		return;
+	}
+	if (hdr->api != GUNYAH_RM_HDR_API) {
+		dev_warn_ratelimited(rm->dev, "dropping a message with header %#x\n",
+				     hdr->api);
+		return;
+	}
+
+	type = hdr->type & 0x3;
+	cont = hdr->type >> 2;
+	len -= sizeof(*hdr);
+
+	switch (type) {
+	case GUNYAH_RM_TYPE_REPLY:
+	case GUNYAH_RM_TYPE_NOTIF:
+		gunyah_rm_rx_start(rm, hdr, type, cont, payload, len);
+		break;
+	case GUNYAH_RM_TYPE_CONTINUATION:
+		gunyah_rm_rx_continue(rm, hdr, cont, payload, len);
+		break;
+	default:
+		dev_warn_ratelimited(rm->dev, "dropping a request %#x from the RM\n",
+				     le32_to_cpu(hdr->msg_id));
+		break;
+	}
+}
+
+/* ---- Calls ---------------------------------------------------------------- */
+
+/**
+ * gunyah_rm_call() - make an RM call and wait for its reply
+ * @rm: the RPC core
+ * @msg_id: the call's message id (not 0)
+ * @req: the request payload
+ * @req_size: its size; at most %GUNYAH_RM_MAX_REQ_PAYLOAD bytes
+ * @resp: if not NULL, set to the reply payload (kfree() it), or NULL if the
+ *        reply has none
+ * @resp_size: if not NULL, set to the reply payload's size
+ *
+ * The wait is uninterruptible: once a request is sent, only the reply tells
+ * what the RM did, and callers must know that to roll back. If the RM does
+ * not answer within 30 seconds the call fails with -ETIMEDOUT; the caller
+ * must then assume the request may have taken effect.
+ *
+ * Context: process context; must not be called from a notification
+ * listener (replies are delivered by the same thread).
+ * Return: 0, the errno of the RM's error code (gunyah_rm_error_remap()),
+ * -E2BIG if the request is too large (nothing is sent), -EIO if the reply
+ * was malformed, -ETIMEDOUT, or the transport's error.
+ */
+int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
+		   size_t req_size, void **resp, size_t *resp_size)
+{
+	struct gunyah_rm_pending *p;
+	u32 seq;
+	int ret;
+
+	if (resp)
+		*resp = NULL;
+	if (resp_size)
+		*resp_size = 0;
+	if (!msg_id)
+		return -EINVAL;
+	if (req_size > GUNYAH_RM_MAX_REQ_PAYLOAD)
+		return -E2BIG;
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	p->msg_id = msg_id;
+	init_completion(&p->done);
+
+	ret = xa_alloc_cyclic(&rm->calls, &seq, p, XA_LIMIT(0, U16_MAX),
+			      &rm->next_seq, GFP_KERNEL);
+	if (ret < 0)
+		goto out_free;
+
+	ret = gunyah_rm_send_request(rm, msg_id, seq, req, req_size);
+	if (ret) {
+		/* Nothing can answer a request that was not sent in full. */
+		xa_erase(&rm->calls, seq);
+		goto out_free;
+	}
+
+	if (!wait_for_completion_timeout(&p->done, READ_ONCE(rm->reply_timeout))) {
+		if (xa_cmpxchg(&rm->calls, seq, p, NULL, 0) == p) {
+			dev_err(rm->dev, "no reply to %#x seq %u\n", msg_id, seq);
+			ret = -ETIMEDOUT;
+			goto out_free;
+		}
+		/* The reply is being delivered right now. */
+		wait_for_completion(&p->done);
+	}
+
+	ret = p->ret;
+	if (!ret && p->rm_error != GUNYAH_RM_ERROR_OK) {
+		dev_dbg(rm->dev, "call %#x failed with RM error %#x\n", msg_id,
+			p->rm_error);
+		ret = gunyah_rm_error_remap(p->rm_error);
+	}
+	if (!ret && resp) {
+		*resp = p->payload;
+		p->payload = NULL;
+	}
+	if (!ret && resp_size)
+		*resp_size = p->size;
+out_free:
+	kfree(p->payload);
+	kfree(p);
+	return ret;
+}
+
+/**
+ * gunyah_rm_set_reply_timeout() - change how long calls wait for replies
+ * @rm: the RPC core
+ * @timeout: the new timeout in jiffies
+ *
+ * For tests that make the RM drop replies on purpose.
+ */
+void gunyah_rm_set_reply_timeout(struct gunyah_rm *rm, unsigned long timeout)
+{
+	WRITE_ONCE(rm->reply_timeout, timeout);
+}
+
+/**
+ * gunyah_rm_notifier_register() - listen for RM notifications
+ * @rm: the RPC core
+ * @nb: the listener; its action is the notification's message id and its
+ *      data a &struct gunyah_rm_notif
+ *
+ * Listeners run in the context that delivers RM messages: they must not
+ * wait for RM replies themselves (queue work for that).
+ *
+ * Return: 0 or a negative errno.
+ */
+int gunyah_rm_notifier_register(struct gunyah_rm *rm, struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&rm->notifiers, nb);
+}
+
+/**
+ * gunyah_rm_notifier_unregister() - stop listening for RM notifications
+ * @rm: the RPC core
+ * @nb: a listener registered with gunyah_rm_notifier_register()
+ *
+ * Return: 0 or -ENOENT.
+ */
+int gunyah_rm_notifier_unregister(struct gunyah_rm *rm,
+				  struct notifier_block *nb)
+{
+	return blocking_notifier_chain_unregister(&rm->notifiers, nb);
+}
+
+/**
+ * gunyah_rm_create() - create the RPC core on a transport
+ * @dev: the transport's device, used for messages
+ * @t: the transport; @t->rm is set to the new RPC core
+ *
+ * Return: the RPC core or an ERR_PTR().
+ */
+struct gunyah_rm *gunyah_rm_create(struct device *dev,
+				   struct gunyah_rm_transport *t)
+{
+	struct gunyah_rm *rm;
+
+	rm = kzalloc(sizeof(*rm), GFP_KERNEL);
+	if (!rm)
+		return ERR_PTR(-ENOMEM);
+
+	rm->dev = dev;
+	rm->t = t;
+	mutex_init(&rm->send_lock);
+	init_waitqueue_head(&rm->tx_wq);
+	xa_init_flags(&rm->calls, XA_FLAGS_ALLOC);
+	BLOCKING_INIT_NOTIFIER_HEAD(&rm->notifiers);
+	rm->reply_timeout = GUNYAH_RM_REPLY_TIMEOUT;
+	t->rm = rm;
+	return rm;
+}
+
+/**
+ * gunyah_rm_destroy() - free an RPC core
+ * @rm: an RPC core with no call in progress and no message in reassembly
+ *
+ * The transport must not deliver messages any more.
+ */
+void gunyah_rm_destroy(struct gunyah_rm *rm)
+{
+	WARN_ON(!xa_empty(&rm->calls));
+	xa_destroy(&rm->calls);
+	gunyah_rm_rx_reset(rm);
+	rm->t->rm = NULL;
+	mutex_destroy(&rm->send_lock);
+	kfree(rm);
+}
