@@ -11,6 +11,7 @@
  * parcel's own pages: lent pages are not in the kernel's direct map.
  */
 
+#include <linux/device.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>

@@ -14,6 +14,7 @@
 
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/libfdt.h>
 #include <linux/mm.h>
@@ -22,6 +23,7 @@
 #include <linux/unaligned.h>
 #include <linux/wait.h>
 
+#include "core.h"
 #include "rm_sim.h"
 
 #define T_NOTIFS	128

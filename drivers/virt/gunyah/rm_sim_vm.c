@@ -15,7 +15,9 @@
  * announced with a VM_STATUS notification.
  */
 
+#include <linux/device.h>
 #include <linux/libfdt.h>
+#include <linux/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
