@@ -254,14 +254,13 @@ static int rm_sim_dt_gic(struct gunyah_rm_sim *sim, const void *fdt, int cfg)
 /* No memory node other than /memory, and a well-formed structure. */
 static int rm_sim_dt_memory_nodes(struct gunyah_rm_sim *sim, const void *fdt)
 {
-	int node = 0, depth = 0;
+	int node, depth = 0;
 
-	for (;;) {
+	/* Every node under the root; the walk ends at depth -1. */
+	for (node = fdt_next_node(fdt, 0, &depth); node >= 0 && depth > 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
 		const char *name, *type;
 
-		node = fdt_next_node(fdt, node, &depth);
-		if (node < 0)
-			break;
 		name = fdt_get_name(fdt, node, NULL);
 		if (!name)
 			return -EINVAL;
@@ -274,7 +273,7 @@ static int rm_sim_dt_memory_nodes(struct gunyah_rm_sim *sim, const void *fdt)
 			return -EINVAL;
 		}
 	}
-	return node == -FDT_ERR_NOTFOUND ? 0 : -EINVAL;
+	return node < 0 && node != -FDT_ERR_NOTFOUND ? -EINVAL : 0;
 }
 
 /*
