@@ -13,6 +13,12 @@ GH_BUILD=${GH_BUILD:-$REPO/build}
 KSRC=${KSRC:-}
 # Seconds a QEMU boot may take before it counts as hung.
 GH_BOOT_TIMEOUT=${GH_BOOT_TIMEOUT:-900}
+# A Gunyah QEMU platform image (hypvm.elf) for `ghdev run` to boot on, or
+# "stub" for a stand-in that checks the boot layout without Gunyah.
+GH_HYP_IMAGE=${GH_HYP_IMAGE:-}
+
+# The kernel command line of every boot; ghjob=JOB is added per boot.
+KERNEL_ARGS="console=ttyAMA0 rodata=full panic=-1 kmemleak=on"
 
 ARCH=arm64
 CROSS_COMPILE=aarch64-linux-gnu-
@@ -27,7 +33,7 @@ OVERLAY_DIRS="drivers include Documentation tools"
 PACKAGES="linux-source-6.12 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 libc6-dev-arm64-cross qemu-system-arm sparse ccache flex bison bc libssl-dev
 libelf-dev cpio xz-utils kmod rsync python3 perl patch git gcc make libc6-dev
-coreutils util-linux"
+coreutils util-linux device-tree-compiler dt-schema yamllint"
 
 if [ -t 1 ]; then
 	C_B=$'\e[1m'; C_R=$'\e[31m'; C_G=$'\e[32m'; C_0=$'\e[0m'
@@ -79,8 +85,11 @@ check_disk() {
 	fi
 }
 
+# The kernel build directory; "ghdev bench" builds another one.
+KOUT=${KOUT:-$GH_BUILD/kernel}
+
 kmake() {
-	make -C "$SRC" O="$GH_BUILD/kernel" ARCH=$ARCH \
+	make -C "$SRC" O="$KOUT" ARCH=$ARCH \
 		CROSS_COMPILE=$CROSS_COMPILE CC="ccache ${CROSS_COMPILE}gcc" \
 		-j"$JOBS" "$@"
 }

@@ -202,7 +202,12 @@ def main():
         for ln in lines:
             if ln.startswith('GHMAIN:'):
                 print(ln)
-        ok = 'done' in markers and not probs
+        job_rc = [int(m.group(1)) for m in
+                  (re.match(r'GHMAIN: main job exited with status (-?\d+)', ln)
+                   for ln in lines) if m]
+        ok = 'done' in markers and not probs and all(rc == 0 for rc in job_rc)
+        if any(rc != 0 for rc in job_rc):
+            print('main job: the main-job program failed')
         if 'done' not in markers:
             print('main job: the boot did not finish (see the console log)')
         for p in probs:

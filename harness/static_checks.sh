@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Static checks on our files, each one counted as a test case:
-#   checkpatch --strict, sparse (C=2), W=1, kernel-doc, uapi header test.
+#   checkpatch --strict, sparse (C=2), W=1, kernel-doc, uapi header test,
+#   devicetree bindings (dt-schema), and the Gunyah-image devicetree.
 # Writes "ok NAME" / "not ok NAME DETAIL" lines to $1; logs go to
 # $GH_BUILD/static/. Needs GH_BUILD, SRC, REPO and JOBS from ghdev.
 
@@ -77,4 +78,21 @@ for h in $(git ls-files 'include/uapi/*.h'); do
 	grep -n 'CONFIG_' "$inst" >>"$LOGS/uapi.log"
 done
 result uapi-header "$LOGS/uapi.log"
+# Devicetree bindings: what `make dt_binding_check` checks, by hand.
+BINDINGS=$(git ls-files 'Documentation/devicetree/bindings/*.yaml' 2>/dev/null)
+if [ -n "$BINDINGS" ]; then
+	# shellcheck disable=SC2086
+	bash "$HARNESS/check_bindings.sh" "$SRC" "$LOGS/dt-binding" $BINDINGS \
+		>"$LOGS/dt-binding.log" 2>&1
+	result dt-binding "$LOGS/dt-binding.log"
+fi
+
+# The devicetree prepared for booting on a Gunyah image, checked offline.
+if bash "$HARNESS/gunyah_image.sh" check >"$LOGS/gunyah-dtb.raw" 2>&1; then
+	: >"$LOGS/gunyah-dtb.log"
+else
+	cp "$LOGS/gunyah-dtb.raw" "$LOGS/gunyah-dtb.log"
+	[ -s "$LOGS/gunyah-dtb.log" ] || echo "gunyah_image.sh check failed" >"$LOGS/gunyah-dtb.log"
+fi
+result gunyah-dtb "$LOGS/gunyah-dtb.log"
 exit 0

@@ -11,7 +11,8 @@
  *        output indented by four spaces, as KTAP nests subtests), then ask
  *        kmemleak for a scan and print its report;
  *  main: show what the driver presents (/dev/gunyah) and run the main-job
- *        program /kselftest/gunyah/gh_main_job if the tree has one.
+ *        program /kselftest/gunyah/gh_main_job if the tree has one;
+ *  bench: run the guest-memory benchmark /kselftest/gunyah/gh_bench.
  *
  * Lines the harness parses start with "GHTEST:"; everything else init
  * prints is TAP or plain text without a printk timestamp, so the parser can
@@ -220,6 +221,8 @@ int main(void)
 	if (job && !strcmp(job, "test")) {
 		run_kselftests();
 		kmemleak_report();
+	} else if (job && !strcmp(job, "bench")) {
+		run_indented(KSFT_DIR "/gunyah", "./gh_bench", "");
 	} else {
 		main_job();
 	}

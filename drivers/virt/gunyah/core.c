@@ -10,14 +10,35 @@
 
 #define pr_fmt(fmt) "gunyah: " fmt
 
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/gunyah.h>
 #include <linux/init.h>
+#include <linux/mutex.h>
 #include <linux/platform_device.h>
 
 #include "core.h"
 #include "rsc_mgr.h"
+
+/**
+ * gunyah_debugfs_dir() - the driver's debugfs directory, "gunyah"
+ *
+ * Created on first use; shared by the VM manager and the RM simulator.
+ *
+ * Return: the directory (or an error pointer debugfs calls accept).
+ */
+struct dentry *gunyah_debugfs_dir(void)
+{
+	static struct dentry *dir;
+	static DEFINE_MUTEX(lock);
+
+	mutex_lock(&lock);
+	if (!dir)
+		dir = debugfs_create_dir("gunyah", NULL);
+	mutex_unlock(&lock);
+	return dir;
+}
 
 /**
  * gunyah_core_attach() - bring the driver up on a transport
@@ -46,12 +67,12 @@ int gunyah_core_attach(struct device *dev, struct gunyah_rm_transport *t)
 
 static int __init gunyah_sim_init(void)
 {
-	struct gunyah_hypercall_hyp_identify_resp id;
 	struct platform_device *pdev;
 	struct gunyah_rm_transport *t;
 	int ret;
 
-	if (!IS_ENABLED(CONFIG_GUNYAH_RM_SIM) || gunyah_detect(&id))
+	/* Never in place of a real Gunyah, not even one we cannot drive. */
+	if (!IS_ENABLED(CONFIG_GUNYAH_RM_SIM) || gunyah_hypervisor_seen())
 		return 0;
 
 	pdev = platform_device_register_simple("gunyah-rm-sim", PLATFORM_DEVID_NONE,

@@ -7,11 +7,13 @@
 #ifndef __GUNYAH_CORE_H
 #define __GUNYAH_CORE_H
 
+struct dentry;
 struct device;
 struct gunyah_rm;
 struct gunyah_rm_transport;
 
 int gunyah_core_attach(struct device *dev, struct gunyah_rm_transport *t);
+struct dentry *gunyah_debugfs_dir(void);
 
 /* vm_mgr.c */
 int gunyah_vm_mgr_register(struct device *dev, struct gunyah_rm *rm);

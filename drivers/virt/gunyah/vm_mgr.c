@@ -1,35 +1,50 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * /dev/gunyah: the Gunyah VM manager's user interface.
- *
- * Registered once an RM transport is attached (core.c). The VM ioctls
- * arrive with the VM manager; until then every command is unknown.
+ * /dev/gunyah: creating VMs, answering capability queries, and routing the
+ * RM's VM notifications to the VM they are about.
  */
 
 #define pr_fmt(fmt) "gunyah: " fmt
 
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/unaligned.h>
 #include <uapi/linux/gunyah.h>
 
 #include "core.h"
+#include "gmem.h"
+#include "rsc_mgr.h"
+#include "vm.h"
 
-/**
- * struct gunyah_vm_mgr - the state behind /dev/gunyah
- * @misc: the misc device
- * @rm: the Resource Manager VMs are created through
- */
-struct gunyah_vm_mgr {
-	struct miscdevice misc;
-	struct gunyah_rm *rm;
-};
+static struct gunyah_vm_mgr *to_mgr(struct file *filp)
+{
+	struct miscdevice *misc = filp->private_data;
+
+	return container_of(misc, struct gunyah_vm_mgr, misc);
+}
 
 static long gunyah_dev_ioctl(struct file *filp, unsigned int cmd,
 			     unsigned long arg)
 {
-	return -ENOTTY;
+	struct gunyah_vm_mgr *mgr = to_mgr(filp);
+	struct gh_create_mem_args args;
+
+	switch (cmd) {
+	case GH_CREATE_GUEST_MEM:
+		if (copy_from_user(&args, (void __user *)arg, sizeof(args)))
+			return -EFAULT;
+		return gunyah_gmem_create(&args);
+	case GH_CREATE_VM:
+		return gunyah_vm_create(mgr, arg);
+	case GH_CHECK_EXTENSION:
+		return gunyah_vm_check_extension(mgr, arg);
+	default:
+		return -ENOTTY;
+	}
 }
 
 static const struct file_operations gunyah_dev_fops = {
@@ -38,6 +53,80 @@ static const struct file_operations gunyah_dev_fops = {
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
 };
+
+/* Runs in the RM's receive context: only record, never call the RM. */
+static int gunyah_vm_mgr_notify(struct notifier_block *nb, unsigned long action,
+				void *data)
+{
+	struct gunyah_vm_mgr *mgr = container_of(nb, struct gunyah_vm_mgr, nb);
+	const struct gunyah_rm_vm_exited_payload *exited;
+	const struct gunyah_rm_vm_status_payload *status;
+	struct gunyah_rm_notif *n = data;
+	struct gunyah_vm *vm;
+	u32 reason_size;
+
+	switch (action) {
+	case GUNYAH_RM_NOTIF_VM_STATUS:
+		if (n->size < sizeof(*status))
+			return NOTIFY_BAD;
+		status = n->payload;
+		xa_lock(&mgr->vms);
+		vm = xa_load(&mgr->vms, le16_to_cpu(status->vmid));
+		if (vm)
+			gunyah_vm_status_changed(vm, status->vm_status);
+		xa_unlock(&mgr->vms);
+		return NOTIFY_OK;
+	case GUNYAH_RM_NOTIF_VM_EXITED:
+		if (n->size < sizeof(*exited))
+			return NOTIFY_BAD;
+		exited = n->payload;
+		reason_size = min_t(u32, le32_to_cpu(exited->exit_reason_size),
+				    n->size - sizeof(*exited));
+		xa_lock(&mgr->vms);
+		vm = xa_load(&mgr->vms, le16_to_cpu(exited->vmid));
+		if (vm)
+			gunyah_vm_exited(vm, le16_to_cpu(exited->exit_type),
+					 exited->exit_reason, reason_size);
+		xa_unlock(&mgr->vms);
+		return NOTIFY_OK;
+	default:
+		return NOTIFY_DONE;
+	}
+}
+
+static int gunyah_mem_totals_show(struct seq_file *s, void *unused)
+{
+	gunyah_mem_stats_show(s);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(gunyah_mem_totals);
+
+/*
+ * Find out whether the RM implements VM_SET_BOOT_CONTEXT: ask it for a
+ * scratch VM, which is in state LOAD. An RM without the call answers
+ * UNIMPLEMENTED whatever the state; one with it accepts the call or
+ * refuses it for the state.
+ */
+static void gunyah_vm_mgr_probe(struct gunyah_vm_mgr *mgr)
+{
+	int vmid, ret;
+
+	ret = gunyah_rm_get_vmid(mgr->rm, &mgr->host_vmid);
+	if (ret)
+		dev_warn(mgr->dev, "cannot read our own vmid: %d\n", ret);
+
+	vmid = gunyah_rm_alloc_vmid(mgr->rm, 0);
+	if (vmid < 0) {
+		dev_warn(mgr->dev, "cannot probe the RM's features: %d\n", vmid);
+		return;
+	}
+	ret = gunyah_rm_vm_set_boot_context(mgr->rm, vmid, GH_VM_BOOT_REG_SET_PC,
+					    0, 0);
+	mgr->boot_context = ret != -EOPNOTSUPP;
+	ret = gunyah_rm_dealloc_vmid(mgr->rm, vmid);
+	if (ret)
+		dev_warn(mgr->dev, "cannot free the probe's vmid %d: %d\n", vmid, ret);
+}
 
 /**
  * gunyah_vm_mgr_register() - create /dev/gunyah on top of an RM
@@ -55,16 +144,36 @@ int gunyah_vm_mgr_register(struct device *dev, struct gunyah_rm *rm)
 	if (!mgr)
 		return -ENOMEM;
 
+	mgr->dev = dev;
 	mgr->rm = rm;
+	xa_init(&mgr->vms);
+	ida_init(&mgr->ids);
+	mgr->nb.notifier_call = gunyah_vm_mgr_notify;
+	ret = gunyah_rm_notifier_register(rm, &mgr->nb);
+	if (ret)
+		goto err_free;
+
+	gunyah_vm_mgr_probe(mgr);
+	mgr->debugfs = gunyah_debugfs_dir();
+	debugfs_create_file("memory", 0400, mgr->debugfs, NULL,
+			    &gunyah_mem_totals_fops);
+
 	mgr->misc.name = "gunyah";
 	mgr->misc.minor = MISC_DYNAMIC_MINOR;
 	mgr->misc.fops = &gunyah_dev_fops;
 	mgr->misc.parent = dev;
-
 	ret = misc_register(&mgr->misc);
 	if (ret) {
 		dev_err(dev, "cannot register /dev/gunyah: %d\n", ret);
-		kfree(mgr);
+		goto err_unregister;
 	}
+	dev_info(dev, "/dev/gunyah ready (host vmid %u, boot context %s)\n",
+		 mgr->host_vmid, mgr->boot_context ? "supported" : "not supported");
+	return 0;
+
+err_unregister:
+	gunyah_rm_notifier_unregister(rm, &mgr->nb);
+err_free:
+	kfree(mgr);
 	return ret;
 }

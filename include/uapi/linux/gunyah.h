@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
 /*
  * Userspace interface of the Gunyah hypervisor VM manager (/dev/gunyah).
+ *
+ * Ioctl numbers, structure layouts and flag values are those of the last
+ * Gunyah VM manager interface posted upstream, so VMMs written against it
+ * run unchanged; only the names differ (GH_ instead of GUNYAH_). Reserved
+ * fields must be zero and unknown flags are refused with EINVAL.
+ * Documentation/virt/gunyah/vm-manager.rst describes the whole interface.
  */
 #ifndef _UAPI_LINUX_GUNYAH_H
 #define _UAPI_LINUX_GUNYAH_H
@@ -8,7 +14,252 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* ioctl type of /dev/gunyah and the fds it returns */
+/* ioctl type of /dev/gunyah and of the fds it returns */
 #define GH_IOCTL_TYPE			'G'
+
+/*
+ * ioctls for /dev/gunyah
+ */
+
+/**
+ * enum gh_vm_type - the kinds of VM GH_CREATE_VM can create
+ * @GH_VM_TYPE_DEFAULT: an unauthenticated VM whose vCPUs the host schedules
+ */
+enum gh_vm_type {
+	GH_VM_TYPE_DEFAULT = 0,
+};
+
+/*
+ * GH_CREATE_VM - create a VM; the argument is an &enum gh_vm_type.
+ * Returns a new VM fd (close-on-exec).
+ */
+#define GH_CREATE_VM			_IO(GH_IOCTL_TYPE, 0x0)
+
+/**
+ * enum gh_extension - what GH_CHECK_EXTENSION can be asked about
+ * @GH_CAP_VM_TYPES: a bit mask of the &enum gh_vm_type values GH_CREATE_VM
+ *	accepts (bit N set: type N is supported)
+ * @GH_CAP_MEM_LEND: 1 if guest memory can be lent (the host loses access);
+ *	0 if the kernel cannot remove pages from its direct map (booted
+ *	without rodata=full)
+ * @GH_CAP_MEM_SHARE: 1 if guest memory can be shared with the host
+ * @GH_CAP_HUGEPAGES: 1 if guest memory files honour GHMF_ALLOW_HUGEPAGE
+ * @GH_CAP_BOOT_CONTEXT: 1 if the Resource Manager implements
+ *	GH_VM_SET_BOOT_CONTEXT (probed when the driver starts)
+ * @GH_CAP_DEMAND_PAGING: 1 if guest memory can be provided on demand as
+ *	the guest faults on it; this driver always gives all memory before
+ *	the VM starts and answers 0
+ */
+enum gh_extension {
+	GH_CAP_VM_TYPES		= 0,
+	GH_CAP_MEM_LEND		= 1,
+	GH_CAP_MEM_SHARE	= 2,
+	GH_CAP_HUGEPAGES	= 3,
+	GH_CAP_BOOT_CONTEXT	= 4,
+	GH_CAP_DEMAND_PAGING	= 5,
+};
+
+/*
+ * GH_CHECK_EXTENSION - ask whether a feature is available; the argument is
+ * an &enum gh_extension. Works on /dev/gunyah and on a VM fd. Returns the
+ * value the extension documents; 0 (not available) for extensions this
+ * kernel does not know.
+ */
+#define GH_CHECK_EXTENSION		_IO(GH_IOCTL_TYPE, 0xb)
+
+/**
+ * enum gh_mem_flags - flags of &struct gh_create_mem_args
+ * @GHMF_CLOEXEC: the new fd is close-on-exec
+ * @GHMF_ALLOW_HUGEPAGE: back the file with 2 MiB folios where the range
+ *	allows it (see %GH_CAP_HUGEPAGES)
+ */
+enum gh_mem_flags {
+	GHMF_CLOEXEC		= 1UL << 0,
+	GHMF_ALLOW_HUGEPAGE	= 1UL << 1,
+};
+
+/**
+ * struct gh_create_mem_args - create a guest memory file
+ * @flags: &enum gh_mem_flags
+ * @size: size of the file in bytes; page-aligned, not zero
+ * @reserved: must be zero
+ *
+ * The file holds guest memory: its pages can be bound to VMs with
+ * GH_VM_MAP_MEM, mapped MAP_SHARED by the host while they are not lent,
+ * allocated and freed with fallocate() and resized with ftruncate(). It
+ * cannot be read or written with read() and write().
+ */
+struct gh_create_mem_args {
+	__u64 flags;
+	__u64 size;
+	__u64 reserved[6];
+};
+
+/*
+ * GH_CREATE_GUEST_MEM - create a guest memory file. Returns its fd.
+ */
+#define GH_CREATE_GUEST_MEM		_IOW(GH_IOCTL_TYPE, 0x8, struct gh_create_mem_args)
+
+/*
+ * ioctls for a VM fd
+ */
+
+/**
+ * struct gh_vm_dtb_config - where the VM's devicetree is
+ * @guest_phys_addr: guest address of the devicetree; page-aligned
+ * @size: bytes reserved for it, including room for the Resource Manager's
+ *	overlay (it patches the devicetree in place); page-aligned, not zero
+ *
+ * At GH_VM_START the range must lie inside one memory binding; that
+ * binding is lent to the VM as its image.
+ */
+struct gh_vm_dtb_config {
+	__u64 guest_phys_addr;
+	__u64 size;
+};
+
+#define GH_VM_SET_DTB_CONFIG		_IOW(GH_IOCTL_TYPE, 0x2, struct gh_vm_dtb_config)
+
+/*
+ * GH_VM_START - give the VM its memory and start it. Idempotent: 0 if the
+ * VM already runs.
+ */
+#define GH_VM_START			_IO(GH_IOCTL_TYPE, 0x3)
+
+/**
+ * enum gh_fn_type - functions that can be added to a VM
+ * @GH_FN_VCPU: a virtual CPU; &struct gh_fn_vcpu_arg
+ * @GH_FN_IRQFD: an eventfd that interrupts the guest
+ * @GH_FN_IOEVENTFD: an eventfd signalled by guest MMIO writes
+ */
+enum gh_fn_type {
+	GH_FN_VCPU = 1,
+	GH_FN_IRQFD,
+	GH_FN_IOEVENTFD,
+};
+
+#define GH_FN_MAX_ARG_SIZE		256
+
+/**
+ * struct gh_fn_desc - a function to add to or remove from a VM
+ * @type: an &enum gh_fn_type
+ * @arg_size: bytes at @arg; at most %GH_FN_MAX_ARG_SIZE
+ * @arg: address of the function's argument structure
+ */
+struct gh_fn_desc {
+	__u32 type;
+	__u32 arg_size;
+	__u64 arg;
+};
+
+#define GH_VM_ADD_FUNCTION		_IOW(GH_IOCTL_TYPE, 0x4, struct gh_fn_desc)
+#define GH_VM_REMOVE_FUNCTION		_IOW(GH_IOCTL_TYPE, 0x7, struct gh_fn_desc)
+
+/**
+ * enum gh_map_flags - flags of &struct gh_map_mem_args
+ * @GH_MEM_DEFAULT_ACCESS: lend if the kernel can take the pages out of its
+ *	direct map (%GH_CAP_MEM_LEND), share otherwise
+ * @GH_MEM_FORCE_LEND: lend: only the guest can access the memory while the
+ *	VM has it
+ * @GH_MEM_FORCE_SHARE: share: the host keeps access
+ * @GH_MEM_ALLOW_READ: the guest may read
+ * @GH_MEM_ALLOW_WRITE: the guest may write
+ * @GH_MEM_ALLOW_EXEC: the guest may execute
+ * @GH_MEM_UNMAP: remove (part of) a binding instead of adding one
+ */
+enum gh_map_flags {
+	GH_MEM_DEFAULT_ACCESS	= 0x0,
+	GH_MEM_FORCE_LEND	= 0x1,
+	GH_MEM_FORCE_SHARE	= 0x2,
+	GH_MEM_ALLOW_READ	= 1UL << 4,
+	GH_MEM_ALLOW_WRITE	= 1UL << 5,
+	GH_MEM_ALLOW_EXEC	= 1UL << 6,
+	GH_MEM_UNMAP		= 1UL << 8,
+};
+
+#define GH_MEM_ACCESS_MASK	0x7
+#define GH_MEM_ALLOW_RWX	(GH_MEM_ALLOW_READ | GH_MEM_ALLOW_WRITE | GH_MEM_ALLOW_EXEC)
+
+/**
+ * struct gh_map_mem_args - bind guest memory to guest addresses
+ * @guest_addr: first guest address; page-aligned
+ * @flags: &enum gh_map_flags: one access value, at least one of R/W/X, and
+ *	%GH_MEM_UNMAP to remove rather than add
+ * @guest_mem_fd: a file from GH_CREATE_GUEST_MEM
+ * @offset: offset in the file; page-aligned
+ * @size: bytes; page-aligned, not zero, inside the file
+ *
+ * A binding may not overlap another of the VM in guest addresses, nor any
+ * binding of any VM in file offsets. Removing needs the same flags, file
+ * and address-to-offset relation; it may take the whole binding, its front,
+ * its back or a piece in the middle (which splits it in two).
+ */
+struct gh_map_mem_args {
+	__u64 guest_addr;
+	__u32 flags;
+	__u32 guest_mem_fd;
+	__u64 offset;
+	__u64 size;
+};
+
+#define GH_VM_MAP_MEM			_IOW(GH_IOCTL_TYPE, 0x9, struct gh_map_mem_args)
+
+/**
+ * struct gh_mem_label - the label of a binding's memory parcel
+ * @guest_addr: first guest address of the binding
+ * @label: the label; never 0, which names the VM's image (the binding
+ *	that holds the devicetree)
+ * @reserved: must be zero
+ *
+ * The guest devicetree names shared memory by the label of the parcel that
+ * carries it. Each binding is given as one parcel; its label is, unless
+ * set, a number that counts the VM's bindings from 1 in the order they
+ * were made (the second piece of a split binding gets the next number).
+ */
+struct gh_mem_label {
+	__u64 guest_addr;
+	__u32 label;
+	__u32 reserved;
+};
+
+/* GH_VM_SET_MEM_LABEL - choose a binding's label before the VM starts */
+#define GH_VM_SET_MEM_LABEL		_IOW(GH_IOCTL_TYPE, 0xc, struct gh_mem_label)
+/* GH_VM_GET_MEM_LABEL - read a binding's label */
+#define GH_VM_GET_MEM_LABEL		_IOWR(GH_IOCTL_TYPE, 0xd, struct gh_mem_label)
+
+/**
+ * enum gh_vm_boot_context_reg - register sets GH_VM_SET_BOOT_CONTEXT sets
+ * @GH_VM_BOOT_REG_SET_X: general purpose registers X0..X30 (index 0 to 30)
+ * @GH_VM_BOOT_REG_SET_PC: the program counter (index 0)
+ * @GH_VM_BOOT_REG_SET_SP: the stack pointers SP_EL0 and SP_EL1 (index 0, 1)
+ */
+enum gh_vm_boot_context_reg {
+	GH_VM_BOOT_REG_SET_X = 0,
+	GH_VM_BOOT_REG_SET_PC = 1,
+	GH_VM_BOOT_REG_SET_SP = 2,
+};
+
+#define GH_VM_BOOT_CONTEXT_REG_SHIFT	8
+#define GH_VM_BOOT_CONTEXT_REG(reg, idx) \
+	(((reg) << GH_VM_BOOT_CONTEXT_REG_SHIFT) | (idx))
+
+/**
+ * struct gh_vm_boot_context - the initial value of a boot vCPU register
+ * @reg: GH_VM_BOOT_CONTEXT_REG() of an &enum gh_vm_boot_context_reg and the
+ *	register's index
+ * @reserved: must be zero
+ * @value: the value
+ *
+ * Kept until GH_VM_START and applied there. If the Resource Manager does
+ * not implement boot contexts (see %GH_CAP_BOOT_CONTEXT), GH_VM_START fails
+ * with EOPNOTSUPP rather than ignoring it.
+ */
+struct gh_vm_boot_context {
+	__u32 reg;
+	__u32 reserved;
+	__u64 value;
+};
+
+#define GH_VM_SET_BOOT_CONTEXT		_IOW(GH_IOCTL_TYPE, 0xa, struct gh_vm_boot_context)
 
 #endif /* _UAPI_LINUX_GUNYAH_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Guest memory files: what the memory-binding layer needs of them.
+ */
+#ifndef __GUNYAH_GMEM_H
+#define __GUNYAH_GMEM_H
+
+#include <linux/maple_tree.h>
+#include <linux/pagemap.h>
+#include <linux/rwsem.h>
+#include <linux/types.h>
+#include <uapi/linux/gunyah.h>
+
+/**
+ * struct gunyah_gmem - a guest memory file
+ * @inode: the file's own inode
+ * @flags: &enum gh_mem_flags it was created with
+ * @bindings_lock: protects @bindings and the given state of the bindings
+ *                 in it
+ * @bindings: file page range -> &struct gunyah_binding, across all VMs
+ */
+struct gunyah_gmem {
+	struct inode *inode;
+	u64 flags;
+	struct rw_semaphore bindings_lock;
+	struct maple_tree bindings;
+};
+
+struct gunyah_gmem *gunyah_gmem_from_file(struct file *file);
+struct folio *gunyah_gmem_grab_folio(struct gunyah_gmem *gmem, pgoff_t index,
+				     pgoff_t max_index);
+long gunyah_gmem_create(const struct gh_create_mem_args *args);
+
+#endif /* __GUNYAH_GMEM_H */

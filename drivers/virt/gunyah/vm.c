@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A Gunyah VM: its fd, its configuration, and its life with the RM.
+ *
+ * Start, in the order the RM requires: allocate the vmid, give the memory,
+ * configure the image, init, set the boot context, fetch the hypervisor
+ * resources, start. Teardown (last reference gone, or a start that failed
+ * half way): force-stop a running VM, reset it and wait for the RM to say
+ * RESET (only then does it release the parcels the VM had accepted),
+ * reclaim the memory, free the vmid. Which of these steps the RM allows is
+ * decided from the VM's RM status, which the RM reports with VM_STATUS
+ * notifications before it answers the call that changed it.
+ */
+
+#define pr_fmt(fmt) "gunyah: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/jiffies.h>
+#include <linux/seq_file.h>
+#include <linux/set_memory.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "rsc_mgr.h"
+#include "vm.h"
+
+/* How long the RM may take to act on a stop or a reset. */
+#define GUNYAH_VM_STATUS_TIMEOUT	(10 * HZ)
+
+/* ---- Status from RM notifications ----------------------------------------- */
+
+/**
+ * gunyah_vm_status_changed() - record a VM_STATUS notification
+ * @vm: the VM it is about
+ * @rm_status: the VM's new RM status
+ *
+ * Context: the RM notifier, under the VM manager's vms lock.
+ */
+void gunyah_vm_status_changed(struct gunyah_vm *vm, u8 rm_status)
+{
+	spin_lock(&vm->status_lock);
+	vm->rm_status = rm_status;
+	spin_unlock(&vm->status_lock);
+	wake_up_all(&vm->status_wq);
+}
+
+/**
+ * gunyah_vm_exited() - record a VM_EXITED notification
+ * @vm: the VM that exited
+ * @type: the exit type
+ * @reason: the exit reason
+ * @reason_size: bytes in @reason
+ *
+ * Context: the RM notifier, under the VM manager's vms lock.
+ */
+void gunyah_vm_exited(struct gunyah_vm *vm, u16 type, const u8 *reason,
+		      u32 reason_size)
+{
+	spin_lock(&vm->status_lock);
+	vm->exited = true;
+	vm->exit.type = type;
+	vm->exit.reason_size = reason_size;
+	memset(vm->exit.reason, 0, sizeof(vm->exit.reason));
+	memcpy(vm->exit.reason, reason,
+	       min_t(u32, reason_size, sizeof(vm->exit.reason)));
+	spin_unlock(&vm->status_lock);
+	wake_up_all(&vm->status_wq);
+}
+
+static u8 gunyah_vm_rm_status(struct gunyah_vm *vm)
+{
+	u8 status;
+
+	spin_lock(&vm->status_lock);
+	status = vm->rm_status;
+	spin_unlock(&vm->status_lock);
+	return status;
+}
+
+static void gunyah_vm_set_rm_status(struct gunyah_vm *vm, u8 status)
+{
+	spin_lock(&vm->status_lock);
+	vm->rm_status = status;
+	spin_unlock(&vm->status_lock);
+}
+
+static int gunyah_vm_wait_status(struct gunyah_vm *vm, u8 status)
+{
+	if (!wait_event_timeout(vm->status_wq, gunyah_vm_rm_status(vm) == status,
+				GUNYAH_VM_STATUS_TIMEOUT)) {
+		dev_err(vm->mgr->dev, "VM %u: RM status %u, waited for %u\n",
+			vm->vmid, gunyah_vm_rm_status(vm), status);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+/* ---- Lifecycle ------------------------------------------------------------ */
+
+static int gunyah_vm_alloc_vmid(struct gunyah_vm *vm)
+{
+	struct gunyah_vm_mgr *mgr = vm->mgr;
+	int vmid, ret;
+
+	vmid = gunyah_rm_alloc_vmid(mgr->rm, 0);
+	if (vmid < 0)
+		return vmid;
+
+	vm->vmid = vmid;
+	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_LOAD);
+	ret = xa_insert(&mgr->vms, vmid, vm, GFP_KERNEL);
+	if (ret) {
+		/* The RM gave out a vmid we think is live: do not free it. */
+		dev_err(mgr->dev, "RM allocated vmid %d twice\n", vmid);
+		return ret == -EBUSY ? -EIO : ret;
+	}
+	vm->vmid_allocated = true;
+	return 0;
+}
+
+/*
+ * Undo whatever part of a start was done, in reverse order. Each step is
+ * taken only if the RM's status of the VM allows it; a step the RM refuses
+ * leaves the VM (and its vmid) allocated, marked BROKEN, rather than
+ * freeing anything the RM may still use.
+ */
+static void gunyah_vm_teardown(struct gunyah_vm *vm)
+{
+	struct gunyah_vm_mgr *mgr = vm->mgr;
+	u8 status;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	if (!vm->vmid_allocated)
+		return;
+
+	status = gunyah_vm_rm_status(vm);
+	if (status == GUNYAH_RM_VM_STATUS_RUNNING ||
+	    status == GUNYAH_RM_VM_STATUS_PAUSED) {
+		ret = gunyah_rm_vm_stop(mgr->rm, vm->vmid);
+		/* -EBUSY: it exited on its own meanwhile. */
+		if (ret && ret != -EBUSY)
+			dev_err(mgr->dev, "VM %u: stop failed: %d\n", vm->vmid, ret);
+		gunyah_vm_wait_status(vm, GUNYAH_RM_VM_STATUS_EXITED);
+	}
+
+	status = gunyah_vm_rm_status(vm);
+	if (status == GUNYAH_RM_VM_STATUS_READY ||
+	    status == GUNYAH_RM_VM_STATUS_EXITED ||
+	    status == GUNYAH_RM_VM_STATUS_INIT_FAILED) {
+		ret = gunyah_rm_vm_reset(mgr->rm, vm->vmid);
+		if (ret)
+			dev_err(mgr->dev, "VM %u: reset failed: %d\n", vm->vmid, ret);
+		else
+			gunyah_vm_wait_status(vm, GUNYAH_RM_VM_STATUS_RESET);
+	}
+
+	kfree(vm->resources);
+	vm->resources = NULL;
+
+	ret = gunyah_vm_mem_reclaim_all(vm);
+	if (ret) {
+		/* Memory the RM kept stays given, and the VM with it. */
+		dev_err(mgr->dev, "VM %u: memory not reclaimed: %d\n",
+			vm->vmid, ret);
+		vm->state = GUNYAH_VM_BROKEN;
+		return;
+	}
+
+	status = gunyah_vm_rm_status(vm);
+	if (status != GUNYAH_RM_VM_STATUS_LOAD &&
+	    status != GUNYAH_RM_VM_STATUS_RESET) {
+		dev_err(mgr->dev, "VM %u: left in RM status %u, vmid kept\n",
+			vm->vmid, status);
+		vm->state = GUNYAH_VM_BROKEN;
+		return;
+	}
+
+	ret = gunyah_rm_dealloc_vmid(mgr->rm, vm->vmid);
+	if (ret) {
+		dev_err(mgr->dev, "VM %u: freeing the vmid failed: %d\n",
+			vm->vmid, ret);
+		vm->state = GUNYAH_VM_BROKEN;
+		return;
+	}
+	xa_erase(&mgr->vms, vm->vmid);
+	vm->vmid_allocated = false;
+	vm->state = GUNYAH_VM_NEW;
+}
+
+static int gunyah_vm_apply_boot_context(struct gunyah_vm *vm)
+{
+	unsigned int i;
+	u8 set, index;
+	int ret;
+
+	for_each_set_bit(i, vm->boot_regs_set, GUNYAH_VM_BOOT_REGS) {
+		if (i < 31) {
+			set = GH_VM_BOOT_REG_SET_X;
+			index = i;
+		} else if (i == 31) {
+			set = GH_VM_BOOT_REG_SET_PC;
+			index = 0;
+		} else {
+			set = GH_VM_BOOT_REG_SET_SP;
+			index = i - 32;
+		}
+		ret = gunyah_rm_vm_set_boot_context(vm->mgr->rm, vm->vmid, set,
+						    index, vm->boot_regs[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int gunyah_vm_start(struct gunyah_vm *vm)
+{
+	struct gunyah_rm *rm = vm->mgr->rm;
+	u32 image_handle;
+	u64 image_gpa;
+	int ret;
+
+	lockdep_assert_held(&vm->lock);
+	if (vm->state == GUNYAH_VM_RUNNING)
+		return 0;
+	if (vm->state == GUNYAH_VM_BROKEN)
+		return -EIO;
+	if (!vm->dtb_set)
+		return -EINVAL;
+	/* Say so now rather than start without what the VMM asked for. */
+	if (!bitmap_empty(vm->boot_regs_set, GUNYAH_VM_BOOT_REGS) &&
+	    !vm->mgr->boot_context)
+		return -EOPNOTSUPP;
+
+	ret = gunyah_vm_alloc_vmid(vm);
+	if (ret)
+		return ret;
+
+	ret = gunyah_vm_mem_give(vm, &image_handle, &image_gpa);
+	if (ret)
+		goto err_teardown;
+
+	/* Offsets count from the start of the image parcel. */
+	ret = gunyah_rm_vm_configure(rm, vm->vmid, GUNYAH_RM_AUTH_NONE,
+				     image_handle, 0, 0,
+				     vm->dtb.guest_phys_addr - image_gpa,
+				     vm->dtb.size);
+	if (ret)
+		goto err_teardown;
+	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_INIT);
+
+	ret = gunyah_rm_vm_init(rm, vm->vmid);
+	if (ret)
+		goto err_teardown;
+	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_READY);
+
+	ret = gunyah_vm_apply_boot_context(vm);
+	if (ret)
+		goto err_teardown;
+
+	ret = gunyah_rm_get_hyp_resources(rm, vm->vmid, &vm->resources);
+	if (ret)
+		goto err_teardown;
+
+	ret = gunyah_rm_vm_start(rm, vm->vmid);
+	if (ret)
+		goto err_teardown;
+	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_RUNNING);
+	vm->state = GUNYAH_VM_RUNNING;
+	return 0;
+
+err_teardown:
+	gunyah_vm_teardown(vm);
+	return ret;
+}
+
+/* ---- Configuration ioctls ------------------------------------------------- */
+
+static int gunyah_vm_set_dtb_config(struct gunyah_vm *vm,
+				    const struct gh_vm_dtb_config *cfg)
+{
+	u64 end;
+
+	if (check_add_overflow(cfg->guest_phys_addr, cfg->size, &end))
+		return -EOVERFLOW;
+	if (!cfg->size || !PAGE_ALIGNED(cfg->guest_phys_addr) ||
+	    !PAGE_ALIGNED(cfg->size))
+		return -EINVAL;
+
+	vm->dtb = *cfg;
+	vm->dtb_set = true;
+	return 0;
+}
+
+static int gunyah_vm_set_boot_context(struct gunyah_vm *vm,
+				      const struct gh_vm_boot_context *ctx)
+{
+	u32 set = ctx->reg >> GH_VM_BOOT_CONTEXT_REG_SHIFT;
+	u32 index = ctx->reg & (BIT(GH_VM_BOOT_CONTEXT_REG_SHIFT) - 1);
+	unsigned int slot;
+
+	if (ctx->reserved)
+		return -EINVAL;
+
+	switch (set) {
+	case GH_VM_BOOT_REG_SET_X:
+		if (index > 30)
+			return -EINVAL;
+		slot = index;
+		break;
+	case GH_VM_BOOT_REG_SET_PC:
+		if (index)
+			return -EINVAL;
+		slot = 31;
+		break;
+	case GH_VM_BOOT_REG_SET_SP:
+		if (index > 1)
+			return -EINVAL;
+		slot = 32 + index;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	vm->boot_regs[slot] = ctx->value;
+	__set_bit(slot, vm->boot_regs_set);
+	return 0;
+}
+
+/*
+ * No function type is available yet: vCPUs, irqfds and ioeventfds come
+ * with the functions of the VM. The descriptor is still checked the way
+ * the functions will need it.
+ */
+static long gunyah_vm_function(struct gunyah_vm *vm, void __user *argp,
+			       bool add)
+{
+	struct gh_fn_desc desc;
+
+	if (copy_from_user(&desc, argp, sizeof(desc)))
+		return -EFAULT;
+	if (desc.arg_size > GH_FN_MAX_ARG_SIZE)
+		return -EINVAL;
+	return add ? -EINVAL : -ENOENT;
+}
+
+static long gunyah_vm_ioctl(struct file *filp, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct gunyah_vm *vm = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	struct gh_vm_boot_context ctx;
+	struct gh_vm_dtb_config dtb;
+	struct gh_map_mem_args map;
+	struct gh_mem_label label;
+	long ret;
+
+	switch (cmd) {
+	case GH_VM_MAP_MEM:
+		if (copy_from_user(&map, argp, sizeof(map)))
+			return -EFAULT;
+		mutex_lock(&vm->lock);
+		ret = vm->state == GUNYAH_VM_BROKEN ? -EIO :
+		      gunyah_vm_map_mem(vm, &map);
+		mutex_unlock(&vm->lock);
+		return ret;
+	case GH_VM_SET_MEM_LABEL:
+	case GH_VM_GET_MEM_LABEL:
+		if (copy_from_user(&label, argp, sizeof(label)))
+			return -EFAULT;
+		mutex_lock(&vm->lock);
+		if (cmd == GH_VM_SET_MEM_LABEL && vm->state != GUNYAH_VM_NEW)
+			ret = -EBUSY;
+		else
+			ret = gunyah_vm_mem_label(vm, &label,
+						  cmd == GH_VM_SET_MEM_LABEL);
+		mutex_unlock(&vm->lock);
+		if (!ret && cmd == GH_VM_GET_MEM_LABEL &&
+		    copy_to_user(argp, &label, sizeof(label)))
+			ret = -EFAULT;
+		return ret;
+	case GH_VM_SET_DTB_CONFIG:
+		if (copy_from_user(&dtb, argp, sizeof(dtb)))
+			return -EFAULT;
+		break;
+	case GH_VM_SET_BOOT_CONTEXT:
+		if (copy_from_user(&ctx, argp, sizeof(ctx)))
+			return -EFAULT;
+		break;
+	case GH_VM_START:
+	case GH_CHECK_EXTENSION:
+		break;
+	case GH_VM_ADD_FUNCTION:
+	case GH_VM_REMOVE_FUNCTION:
+		return gunyah_vm_function(vm, argp, cmd == GH_VM_ADD_FUNCTION);
+	default:
+		return -ENOTTY;
+	}
+
+	if (cmd == GH_CHECK_EXTENSION)
+		return gunyah_vm_check_extension(vm->mgr, arg);
+
+	mutex_lock(&vm->lock);
+	if (cmd != GH_VM_START && vm->state != GUNYAH_VM_NEW) {
+		/* Configuration is fixed once the VM started. */
+		ret = -EBUSY;
+	} else if (cmd == GH_VM_SET_DTB_CONFIG) {
+		ret = gunyah_vm_set_dtb_config(vm, &dtb);
+	} else if (cmd == GH_VM_SET_BOOT_CONTEXT) {
+		ret = gunyah_vm_set_boot_context(vm, &ctx);
+	} else {
+		ret = gunyah_vm_start(vm);
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/* ---- Lifetime ------------------------------------------------------------- */
+
+static void gunyah_vm_free(struct kref *kref)
+{
+	struct gunyah_vm *vm = container_of(kref, struct gunyah_vm, kref);
+
+	debugfs_remove_recursive(vm->debugfs);
+	mutex_lock(&vm->lock);
+	gunyah_vm_teardown(vm);
+	mutex_unlock(&vm->lock);
+
+	/*
+	 * A VM the RM would not let go of stays known to the notifier, and
+	 * its memory stays owned: keep it rather than free what the RM may
+	 * still use.
+	 */
+	if (vm->vmid_allocated) {
+		dev_err(vm->mgr->dev, "VM %u: kept after a failed teardown\n",
+			vm->vmid);
+		return;
+	}
+	gunyah_vm_mem_free(vm);
+	ida_free(&vm->mgr->ids, vm->id);
+	mutex_destroy(&vm->lock);
+	kfree(vm);
+}
+
+/**
+ * gunyah_vm_put() - drop a reference to a VM
+ * @vm: the VM; torn down and freed with its last reference
+ *
+ * Context: may sleep (tears the VM down with RM calls).
+ */
+void gunyah_vm_put(struct gunyah_vm *vm)
+{
+	kref_put(&vm->kref, gunyah_vm_free);
+}
+
+static int gunyah_vm_release(struct inode *inode, struct file *filp)
+{
+	gunyah_vm_put(filp->private_data);
+	return 0;
+}
+
+static void gunyah_vm_show_fdinfo(struct seq_file *m, struct file *filp)
+{
+	struct gunyah_vm *vm = filp->private_data;
+
+	/* Names the VM's directory in debugfs, gunyah/vm<id>. */
+	seq_printf(m, "gh_vm_id:\t%d\n", vm->id);
+}
+
+static const struct file_operations gunyah_vm_fops = {
+	.owner		= THIS_MODULE,
+	.show_fdinfo	= gunyah_vm_show_fdinfo,
+	.unlocked_ioctl	= gunyah_vm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.release	= gunyah_vm_release,
+	.llseek		= noop_llseek,
+};
+
+/**
+ * gunyah_vm_check_extension() - answer GH_CHECK_EXTENSION
+ * @mgr: /dev/gunyah
+ * @ext: an &enum gh_extension
+ *
+ * Return: the extension's value; 0 for extensions this kernel does not know.
+ */
+long gunyah_vm_check_extension(struct gunyah_vm_mgr *mgr, unsigned long ext)
+{
+	switch (ext) {
+	case GH_CAP_VM_TYPES:
+		return BIT(GH_VM_TYPE_DEFAULT);
+	case GH_CAP_MEM_LEND:
+		return gunyah_can_lend();
+	case GH_CAP_MEM_SHARE:
+		return 1;
+	case GH_CAP_HUGEPAGES:
+		return IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) &&
+		       has_transparent_hugepage();
+	case GH_CAP_BOOT_CONTEXT:
+		return mgr->boot_context;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * gunyah_vm_create() - GH_CREATE_VM
+ * @mgr: /dev/gunyah
+ * @type: an &enum gh_vm_type
+ *
+ * The VM is only known to the kernel until GH_VM_START asks the RM for it.
+ *
+ * Return: a new VM fd or a negative errno; -EINVAL for an unknown type.
+ */
+long gunyah_vm_create(struct gunyah_vm_mgr *mgr, unsigned long type)
+{
+	struct gunyah_vm *vm;
+	struct file *file;
+	int fd, ret;
+
+	if (type != GH_VM_TYPE_DEFAULT)
+		return -EINVAL;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	kref_init(&vm->kref);
+	vm->mgr = mgr;
+	mutex_init(&vm->lock);
+	spin_lock_init(&vm->status_lock);
+	init_waitqueue_head(&vm->status_wq);
+	vm->rm_status = GUNYAH_RM_VM_STATUS_NO_STATE;
+	gunyah_vm_mem_init(&vm->mem);
+
+	ret = ida_alloc(&mgr->ids, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free_vm;
+	vm->id = ret;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto err_free_id;
+	}
+
+	file = anon_inode_getfile("gunyah-vm", &gunyah_vm_fops, vm, O_RDWR);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_put_fd;
+	}
+
+	gunyah_vm_debugfs_add(vm);
+	fd_install(fd, file);
+	return fd;
+
+err_put_fd:
+	put_unused_fd(fd);
+err_free_id:
+	ida_free(&mgr->ids, vm->id);
+err_free_vm:
+	mutex_destroy(&vm->lock);
+	kfree(vm);
+	return ret;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The VM manager's objects: /dev/gunyah (&struct gunyah_vm_mgr) and the VMs
+ * it creates (&struct gunyah_vm).
+ */
+#ifndef __GUNYAH_VM_H
+#define __GUNYAH_VM_H
+
+#include <linux/bitmap.h>
+#include <linux/kref.h>
+#include <linux/miscdevice.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+#include <uapi/linux/gunyah.h>
+
+#include "vm_mem.h"
+
+struct dentry;
+struct gunyah_rm;
+struct gunyah_rm_hyp_resources;
+
+/**
+ * struct gunyah_vm_mgr - the state behind /dev/gunyah
+ * @misc: the misc device
+ * @dev: the device of the RM transport
+ * @rm: the Resource Manager VMs are created through
+ * @host_vmid: our own vmid
+ * @boot_context: the RM implements VM_SET_BOOT_CONTEXT (probed)
+ * @vms: vmid -> &struct gunyah_vm, for VMs the RM knows; its lock also
+ *       covers reading a VM's status fields from the notifier
+ * @nb: listener for the RM's VM notifications
+ * @ids: numbers for the VMs' debugfs directories
+ * @debugfs: the "gunyah" debugfs directory
+ */
+struct gunyah_vm_mgr {
+	struct miscdevice misc;
+	struct device *dev;
+	struct gunyah_rm *rm;
+	u16 host_vmid;
+	bool boot_context;
+	struct xarray vms;
+	struct notifier_block nb;
+	struct ida ids;
+	struct dentry *debugfs;
+};
+
+/* The driver's view of a VM's life (the RM's own state is @rm_status). */
+enum gunyah_vm_state {
+	GUNYAH_VM_NEW,		/* not started, or a start failed and was undone */
+	GUNYAH_VM_RUNNING,	/* started; the guest may have exited since */
+	GUNYAH_VM_BROKEN,	/* the RM refused to give something back */
+};
+
+/* X0..X30, PC, SP_EL0, SP_EL1 */
+#define GUNYAH_VM_BOOT_REGS	34
+
+#define GUNYAH_VM_MAX_EXIT_REASON	8
+
+/**
+ * struct gunyah_vm_exit - how the VM exited, from VM_EXITED
+ * @type: the RM's exit type
+ * @reason_size: bytes of @reason the RM sent (at most 8 are kept)
+ * @reason: the exit reason, uninterpreted
+ */
+struct gunyah_vm_exit {
+	u16 type;
+	u32 reason_size;
+	u8 reason[GUNYAH_VM_MAX_EXIT_REASON];
+};
+
+/**
+ * struct gunyah_vm - one VM
+ * @kref: held by the VM fd and by everything else that uses the VM
+ * @mgr: /dev/gunyah
+ * @id: number of the debugfs directory
+ * @lock: serialises configuration and the lifecycle (START, teardown);
+ *        held across the RM calls they make. Protects the fields down to
+ *        @resources.
+ * @state: see &enum gunyah_vm_state
+ * @vmid: the RM's id of the VM, valid while @vmid_allocated
+ * @vmid_allocated: the RM has allocated @vmid for this VM
+ * @dtb: where the devicetree is, valid if @dtb_set
+ * @dtb_set: GH_VM_SET_DTB_CONFIG was called
+ * @boot_regs: initial register values, for GH_VM_SET_BOOT_CONTEXT
+ * @boot_regs_set: which of @boot_regs were set
+ * @resources: what GET_HYP_RESOURCES returned at start
+ * @mem: the memory bindings
+ * @status_lock: protects the fields below; taken in the notifier
+ * @rm_status: the last VM_STATUS the RM sent, or the state our last call
+ *             put the VM in
+ * @exited: the RM sent VM_EXITED
+ * @exit: what it said
+ * @status_wq: woken when the fields above change
+ * @debugfs: the VM's debugfs directory
+ */
+struct gunyah_vm {
+	struct kref kref;
+	struct gunyah_vm_mgr *mgr;
+	int id;
+
+	struct mutex lock;		/* see above: config and lifecycle */
+	enum gunyah_vm_state state;
+	u16 vmid;
+	bool vmid_allocated;
+	struct gh_vm_dtb_config dtb;
+	bool dtb_set;
+	u64 boot_regs[GUNYAH_VM_BOOT_REGS];
+	DECLARE_BITMAP(boot_regs_set, GUNYAH_VM_BOOT_REGS);
+	struct gunyah_rm_hyp_resources *resources;
+	struct gunyah_vm_mem mem;
+
+	spinlock_t status_lock;		/* the notifier's fields below */
+	u8 rm_status;
+	bool exited;
+	struct gunyah_vm_exit exit;
+	wait_queue_head_t status_wq;
+
+	struct dentry *debugfs;
+};
+
+long gunyah_vm_check_extension(struct gunyah_vm_mgr *mgr, unsigned long ext);
+long gunyah_vm_create(struct gunyah_vm_mgr *mgr, unsigned long type);
+void gunyah_vm_put(struct gunyah_vm *vm);
+
+void gunyah_vm_status_changed(struct gunyah_vm *vm, u8 rm_status);
+void gunyah_vm_exited(struct gunyah_vm *vm, u16 type, const u8 *reason,
+		      u32 reason_size);
+
+void gunyah_vm_debugfs_add(struct gunyah_vm *vm);
+
+#endif /* __GUNYAH_VM_H */

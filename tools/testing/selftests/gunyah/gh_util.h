@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers shared by the Gunyah selftests: /dev/gunyah, guest memory, a
+ * bootable VM configuration, and the driver's debugfs files.
+ */
+#ifndef __GH_UTIL_H
+#define __GH_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/gunyah.h>
+
+#include "gh_fdt.h"
+
+#define GH_DEV			"/dev/gunyah"
+#define GH_DEBUGFS		"/sys/kernel/debug/gunyah"
+#define SZ_4K			0x1000UL
+#define SZ_64K			0x10000UL
+#define SZ_1M			0x100000UL
+#define SZ_2M			0x200000UL
+#define GH_GUEST_BASE		0x80000000UL
+
+static inline int gh_create_mem(int dev, __u64 size, __u64 flags)
+{
+	struct gh_create_mem_args args = { .flags = flags, .size = size };
+
+	return ioctl(dev, GH_CREATE_GUEST_MEM, &args);
+}
+
+static inline int gh_map(int vm, int gmem, __u64 gpa, __u64 offset,
+			 __u64 size, __u32 flags)
+{
+	struct gh_map_mem_args args = {
+		.guest_addr = gpa,
+		.flags = flags,
+		.guest_mem_fd = gmem,
+		.offset = offset,
+		.size = size,
+	};
+
+	return ioctl(vm, GH_VM_MAP_MEM, &args);
+}
+
+/* Write a valid guest devicetree at offset off of a guest memory file. */
+static inline int gh_write_dtb(int gmem, __u64 off, __u64 size, __u64 base)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, gmem, off);
+	int ret = 0;
+
+	if (p == MAP_FAILED)
+		return -1;
+	if (!gh_fdt_guest(p, size, base, 1))
+		ret = -1;
+	munmap(p, size);
+	return ret;
+}
+
+/*
+ * A VM ready to start: a 2 MiB guest memory file lent RWX at GH_GUEST_BASE
+ * with the devicetree in its second MiB. Returns the guest memory fd.
+ */
+static inline int gh_setup_bootable(int dev, int vm)
+{
+	struct gh_vm_dtb_config dtb = {
+		.guest_phys_addr = GH_GUEST_BASE + SZ_1M,
+		.size = SZ_64K,
+	};
+	int gmem = gh_create_mem(dev, SZ_2M, 0);
+
+	if (gmem < 0)
+		return -1;
+	if (gh_write_dtb(gmem, SZ_1M, SZ_64K, GH_GUEST_BASE) ||
+	    gh_map(vm, gmem, GH_GUEST_BASE, 0, SZ_2M,
+		   GH_MEM_FORCE_LEND | GH_MEM_ALLOW_RWX) ||
+	    ioctl(vm, GH_VM_SET_DTB_CONFIG, &dtb)) {
+		close(gmem);
+		return -1;
+	}
+	return gmem;
+}
+
+/* The debugfs directory number of a VM fd, from its fdinfo. */
+static inline int gh_vm_debugfs_id(int vm)
+{
+	char path[64], line[128];
+	int id = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", vm);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "gh_vm_id: %d", &id) == 1)
+			break;
+	fclose(f);
+	return id;
+}
+
+/* Read a whole debugfs file into buf; returns bytes read or -1. */
+static inline ssize_t gh_read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+/* The value after "key " in a "key value" per line file, or -1. */
+static inline long long gh_file_value(const char *path, const char *key)
+{
+	char buf[8192], *p;
+	size_t klen = strlen(key);
+
+	if (gh_read_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	for (p = buf; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == ' ')
+			return strtoll(p + klen + 1, NULL, 0);
+	return -1;
+}
+
+static inline long long gh_mem_total(const char *key)
+{
+	return gh_file_value(GH_DEBUGFS "/memory", key);
+}
+
+static inline int gh_vm_file(int vm, const char *file, char *buf, size_t size)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), GH_DEBUGFS "/vm%d/%s", gh_vm_debugfs_id(vm), file);
+	return gh_read_file(path, buf, size) < 0 ? -1 : 0;
+}
+
+#endif /* __GH_UTIL_H */

@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Memory bindings and the parcels that give them to a VM, checked against
+ * the simulated Resource Manager: validation, overlaps, unmap (trim and
+ * split), labels, coalescing, MEM_APPEND, ACLs, reclaim refused while the
+ * guest holds memory, the 64-parcel limit, host references that block a
+ * lend, and every RM call of a start failing with nothing left behind.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <linux/falloc.h>
+
+#include "gh_util.h"
+#include "../kselftest_harness.h"
+
+#define SIM		GH_DEBUGFS "/rm_sim"
+#define RWX		GH_MEM_ALLOW_RWX
+#define LEND		(GH_MEM_FORCE_LEND | RWX)
+#define SHARE		(GH_MEM_FORCE_SHARE | GH_MEM_ALLOW_READ | GH_MEM_ALLOW_WRITE)
+#define SHM_GPA		0xc0000000UL
+
+static int sim_ctl(const char *cmd)
+{
+	int fd = open(SIM "/control", O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, cmd, strlen(cmd));
+	close(fd);
+	return n == (ssize_t)strlen(cmd) ? 0 : -1;
+}
+
+static long long sim_counter(const char *key)
+{
+	return gh_file_value(SIM "/counters", key);
+}
+
+/* Count lines of a VM's debugfs memory file that contain what. */
+static int vm_mem_count(int vm, const char *what)
+{
+	char buf[65536], *p;
+	int n = 0;
+
+	if (gh_vm_file(vm, "memory", buf, sizeof(buf)))
+		return -1;
+	for (p = buf; (p = strstr(p, what)); p++)
+		n++;
+	return n;
+}
+
+/* The value after "key " in the line of the binding at gpa, or -1. */
+static long long vm_binding_value(int vm, __u64 gpa, const char *key)
+{
+	char buf[65536], pat[64], *line, *v;
+
+	if (gh_vm_file(vm, "memory", buf, sizeof(buf)))
+		return -1;
+	snprintf(pat, sizeof(pat), "binding gpa %#llx ", (unsigned long long)gpa);
+	line = strstr(buf, pat);
+	if (!line)
+		return -1;
+	v = strstr(line, key);
+	if (!v || (strchr(line, '\n') && v > strchr(line, '\n')))
+		return -1;
+	return strtoll(v + strlen(key) + 1, NULL, 0);
+}
+
+FIXTURE(mem) {
+	int dev;
+	int vm;
+	int gmem;
+};
+
+FIXTURE_SETUP(mem)
+{
+	self->vm = -1;
+	self->gmem = -1;
+	self->dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
+	if (self->dev < 0 && errno == ENOENT)
+		SKIP(return, "no /dev/gunyah: no Gunyah and no simulated RM");
+	ASSERT_GE(self->dev, 0);
+	if (access(SIM "/control", W_OK))
+		SKIP(return, "these cases drive the simulated RM, which is absent");
+	ASSERT_EQ(0, sim_ctl("clear"));
+	self->vm = ioctl(self->dev, GH_CREATE_VM, 0);
+	ASSERT_GE(self->vm, 0);
+	self->gmem = gh_create_mem(self->dev, 8 * SZ_1M, 0);
+	ASSERT_GE(self->gmem, 0);
+}
+
+FIXTURE_TEARDOWN(mem)
+{
+	if (self->vm >= 0)
+		close(self->vm);
+	if (self->gmem >= 0)
+		close(self->gmem);
+	if (self->dev >= 0) {
+		/* Whatever a case did, nothing may be left with the RM. */
+		EXPECT_EQ(0, sim_counter("vms"));
+		EXPECT_EQ(0, sim_counter("parcels"));
+		EXPECT_EQ(0, gh_mem_total("parcels"));
+		EXPECT_EQ(0, gh_mem_total("pages_lent"));
+		close(self->dev);
+	}
+}
+
+TEST_F(mem, map_bad_inputs)
+{
+	int g = self->gmem, v = self->vm;
+
+	EXPECT_EQ(-1, ioctl(v, GH_VM_MAP_MEM, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE, 0, SZ_1M, LEND | 0x80));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE, 0, SZ_1M, GH_MEM_FORCE_LEND));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE, 0, SZ_1M, 3 | RWX));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE + 1, 0, SZ_1M, LEND));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE, 8, SZ_1M, LEND));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE, 0, SZ_1M + 1, LEND));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE, 0, 0, LEND));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, gh_map(v, g, ~0ULL & ~(SZ_4K - 1), 0, SZ_1M, LEND));
+	EXPECT_EQ(EOVERFLOW, errno);
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE, ~0ULL & ~(SZ_4K - 1), SZ_1M, LEND));
+	EXPECT_EQ(EOVERFLOW, errno);
+	/* Past the end of the file. */
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE, 8 * SZ_1M - SZ_4K, 2 * SZ_4K, LEND));
+	EXPECT_EQ(EINVAL, errno);
+	/* Not a guest memory fd, and not an fd. */
+	EXPECT_EQ(-1, gh_map(v, self->dev, GH_GUEST_BASE, 0, SZ_1M, LEND));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, gh_map(v, 1000, GH_GUEST_BASE, 0, SZ_1M, LEND));
+	EXPECT_EQ(EBADF, errno);
+}
+
+TEST_F(mem, overlaps_refused)
+{
+	int vm2, g = self->gmem;
+
+	ASSERT_EQ(0, gh_map(self->vm, g, GH_GUEST_BASE, 0, SZ_1M, LEND));
+	/* In guest space. */
+	EXPECT_EQ(-1, gh_map(self->vm, g, GH_GUEST_BASE + SZ_1M - SZ_4K,
+			     2 * SZ_1M, SZ_1M, LEND));
+	EXPECT_EQ(EEXIST, errno);
+	/* In file space, in this VM and in another. */
+	EXPECT_EQ(-1, gh_map(self->vm, g, SHM_GPA, SZ_1M - SZ_4K, SZ_1M, LEND));
+	EXPECT_EQ(EEXIST, errno);
+	vm2 = ioctl(self->dev, GH_CREATE_VM, 0);
+	ASSERT_GE(vm2, 0);
+	EXPECT_EQ(-1, gh_map(vm2, g, GH_GUEST_BASE, 0, SZ_4K, LEND));
+	EXPECT_EQ(EEXIST, errno);
+	EXPECT_EQ(0, gh_map(vm2, g, GH_GUEST_BASE, SZ_1M, SZ_1M, LEND));
+	close(vm2);
+	/* Adjacent is fine. */
+	EXPECT_EQ(0, gh_map(self->vm, g, GH_GUEST_BASE + SZ_1M, SZ_1M, SZ_1M, LEND));
+	EXPECT_EQ(2, vm_mem_count(self->vm, "binding "));
+}
+
+TEST_F(mem, unmap_trims_and_splits)
+{
+	int g = self->gmem, v = self->vm;
+
+	ASSERT_EQ(0, gh_map(v, g, GH_GUEST_BASE, 0, 4 * SZ_1M, LEND));
+	/* Must match flags, file and the address-to-offset relation. */
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE, 0, SZ_1M, SHARE | GH_MEM_UNMAP));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE, SZ_4K, SZ_1M, LEND | GH_MEM_UNMAP));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE + 3 * SZ_1M, 3 * SZ_1M, 2 * SZ_1M,
+			     LEND | GH_MEM_UNMAP));
+	EXPECT_EQ(ENOENT, errno);
+
+	/* Front, back, then the middle, which splits it. */
+	EXPECT_EQ(0, gh_map(v, g, GH_GUEST_BASE, 0, SZ_4K, LEND | GH_MEM_UNMAP));
+	EXPECT_EQ(0, gh_map(v, g, GH_GUEST_BASE + 4 * SZ_1M - SZ_4K,
+			    4 * SZ_1M - SZ_4K, SZ_4K, LEND | GH_MEM_UNMAP));
+	EXPECT_EQ(1, vm_mem_count(v, "binding "));
+	EXPECT_EQ((4 * SZ_1M - 2 * SZ_4K) / SZ_4K,
+		  vm_binding_value(v, GH_GUEST_BASE + SZ_4K, "pages"));
+	EXPECT_EQ(0, gh_map(v, g, GH_GUEST_BASE + SZ_1M, SZ_1M, SZ_1M,
+			    LEND | GH_MEM_UNMAP));
+	EXPECT_EQ(2, vm_mem_count(v, "binding "));
+	EXPECT_EQ(SZ_1M / SZ_4K - 1,
+		  vm_binding_value(v, GH_GUEST_BASE + SZ_4K, "pages"));
+	EXPECT_EQ(2 * SZ_1M / SZ_4K - 1,
+		  vm_binding_value(v, GH_GUEST_BASE + 2 * SZ_1M, "pages"));
+	/* The hole can be bound again; a whole piece can go. */
+	EXPECT_EQ(0, gh_map(v, g, GH_GUEST_BASE + SZ_1M, SZ_1M, SZ_1M, LEND));
+	EXPECT_EQ(0, gh_map(v, g, GH_GUEST_BASE + SZ_1M, SZ_1M, SZ_1M,
+			    LEND | GH_MEM_UNMAP));
+	EXPECT_EQ(0, gh_map(v, g, GH_GUEST_BASE + SZ_4K, SZ_4K, SZ_1M - SZ_4K,
+			    LEND | GH_MEM_UNMAP));
+	EXPECT_EQ(1, vm_mem_count(v, "binding "));
+}
+
+TEST_F(mem, labels)
+{
+	struct gh_mem_label l = { .guest_addr = GH_GUEST_BASE };
+	int g = self->gmem, v = self->vm;
+
+	ASSERT_EQ(0, gh_map(v, g, GH_GUEST_BASE, 0, SZ_1M, LEND));
+	ASSERT_EQ(0, gh_map(v, g, SHM_GPA, SZ_1M, SZ_1M, SHARE));
+	ASSERT_EQ(0, ioctl(v, GH_VM_GET_MEM_LABEL, &l));
+	EXPECT_EQ(1, l.label);
+	l.guest_addr = SHM_GPA;
+	ASSERT_EQ(0, ioctl(v, GH_VM_GET_MEM_LABEL, &l));
+	EXPECT_EQ(2, l.label);
+
+	l.label = 0;
+	EXPECT_EQ(-1, ioctl(v, GH_VM_SET_MEM_LABEL, &l));
+	EXPECT_EQ(EINVAL, errno);
+	l.label = 77;
+	l.reserved = 1;
+	EXPECT_EQ(-1, ioctl(v, GH_VM_SET_MEM_LABEL, &l));
+	EXPECT_EQ(EINVAL, errno);
+	l.reserved = 0;
+	EXPECT_EQ(0, ioctl(v, GH_VM_SET_MEM_LABEL, &l));
+	l.label = 0;
+	ASSERT_EQ(0, ioctl(v, GH_VM_GET_MEM_LABEL, &l));
+	EXPECT_EQ(77, l.label);
+	l.guest_addr = SHM_GPA + SZ_4K;
+	EXPECT_EQ(-1, ioctl(v, GH_VM_GET_MEM_LABEL, &l));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(77, vm_binding_value(v, SHM_GPA, "label"));
+}
+
+/* The devicetree in a lent image binding, plus a shared binding. */
+static void setup_image_and_shm(struct __test_metadata *_metadata, int vm,
+				int gmem)
+{
+	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE + SZ_1M,
+				      .size = SZ_64K };
+
+	ASSERT_EQ(0, gh_write_dtb(gmem, SZ_1M, SZ_64K, GH_GUEST_BASE));
+	ASSERT_EQ(0, gh_map(vm, gmem, GH_GUEST_BASE, 0, 2 * SZ_1M, LEND));
+	ASSERT_EQ(0, gh_map(vm, gmem, SHM_GPA, 4 * SZ_1M, SZ_1M, SHARE));
+	ASSERT_EQ(0, ioctl(vm, GH_VM_SET_DTB_CONFIG, &d));
+}
+
+TEST_F(mem, parcels_and_acls_at_start)
+{
+	char key[64], st[4096], *v;
+	long long vmid;
+
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
+
+	EXPECT_EQ(2, gh_mem_total("parcels"));
+	EXPECT_EQ(2 * SZ_1M / SZ_4K, gh_mem_total("pages_lent"));
+	EXPECT_EQ(SZ_1M / SZ_4K, gh_mem_total("pages_shared"));
+	/* The RM agrees, and the lend is to the VM, the share with it. */
+	EXPECT_EQ(2, sim_counter("parcels"));
+	EXPECT_EQ(gh_mem_total("pages_lent"), sim_counter("pages_lent"));
+	EXPECT_EQ(gh_mem_total("pages_shared"), sim_counter("pages_shared"));
+	ASSERT_EQ(0, gh_vm_file(self->vm, "status", st, sizeof(st)));
+	v = strstr(st, "vmid ");
+	ASSERT_NE(NULL, v);
+	vmid = strtoll(v + 5, NULL, 0);
+	snprintf(key, sizeof(key), "vm.%lld.lent_pages", vmid);
+	EXPECT_EQ(2 * SZ_1M / SZ_4K, sim_counter(key));
+	snprintf(key, sizeof(key), "vm.%lld.shared_pages", vmid);
+	EXPECT_EQ(SZ_1M / SZ_4K, sim_counter(key));
+	/* One TLB flush for the lent parcel. */
+	EXPECT_LE(1, gh_mem_total("tlb_flushes"));
+}
+
+TEST_F(mem, huge_folios_coalesce)
+{
+	int huge = gh_create_mem(self->dev, 4 * SZ_2M, GHMF_ALLOW_HUGEPAGE);
+	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE,
+				      .size = SZ_64K };
+
+	ASSERT_GE(huge, 0);
+	ASSERT_EQ(1, ioctl(self->dev, GH_CHECK_EXTENSION, GH_CAP_HUGEPAGES));
+	ASSERT_EQ(0, fallocate(huge, FALLOC_FL_KEEP_SIZE, 0, 4 * SZ_2M));
+	ASSERT_EQ(0, gh_write_dtb(huge, 0, SZ_64K, GH_GUEST_BASE));
+	ASSERT_EQ(0, gh_map(self->vm, huge, GH_GUEST_BASE, 0, 4 * SZ_2M, LEND));
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &d));
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
+	/* 2048 pages in 2 MiB folios: at most one entry per folio. */
+	EXPECT_EQ(4 * SZ_2M / SZ_4K, vm_binding_value(self->vm, GH_GUEST_BASE,
+						      "pages"));
+	EXPECT_GE(4, vm_binding_value(self->vm, GH_GUEST_BASE, "entries"));
+	close(self->vm);
+	self->vm = -1;
+	close(huge);
+}
+
+TEST_F(mem, long_lists_use_append)
+{
+	int other = gh_create_mem(self->dev, 8 * SZ_1M, 0);
+	const int n = 600;
+	int i;
+
+	ASSERT_GE(other, 0);
+	/* Interleave the allocations so neither file gets neighbours. */
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, fallocate(self->gmem, FALLOC_FL_KEEP_SIZE,
+				       2 * SZ_1M + i * SZ_4K, SZ_4K));
+		ASSERT_EQ(0, fallocate(other, FALLOC_FL_KEEP_SIZE, i * SZ_4K, SZ_4K));
+	}
+	ASSERT_EQ(0, gh_write_dtb(self->gmem, 0, SZ_64K, GH_GUEST_BASE));
+	ASSERT_EQ(0, gh_map(self->vm, self->gmem, GH_GUEST_BASE, 0, SZ_1M, LEND));
+	ASSERT_EQ(0, gh_map(self->vm, self->gmem, SHM_GPA, 2 * SZ_1M, n * SZ_4K, SHARE));
+	{
+		struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE,
+					      .size = SZ_64K };
+
+		ASSERT_EQ(0, ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &d));
+	}
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
+	EXPECT_LT(512, vm_binding_value(self->vm, SHM_GPA, "entries"));
+	EXPECT_EQ(n, sim_counter("pages_shared"));
+	EXPECT_EQ(0, sim_counter("parcels_open"));
+	close(self->vm);
+	self->vm = -1;
+	close(other);
+}
+
+TEST_F(mem, reclaim_refused_while_the_guest_holds_it)
+{
+	long long refused = gh_mem_total("reclaim_refused");
+	long long handle;
+	char cmd[64];
+
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
+	/* The guest accepted everything at start: unmap cannot take it. */
+	EXPECT_EQ(-1, gh_map(self->vm, self->gmem, SHM_GPA, 4 * SZ_1M, SZ_1M,
+			     SHARE | GH_MEM_UNMAP));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(refused + 1, gh_mem_total("reclaim_refused"));
+	EXPECT_EQ(SZ_1M / SZ_4K, sim_counter("pages_shared"));
+	EXPECT_EQ(SZ_1M / SZ_4K, gh_mem_total("pages_shared"));
+
+	/* Once the guest releases it, it comes back. */
+	handle = vm_binding_value(self->vm, SHM_GPA, "parcel");
+	ASSERT_LE(0, handle);
+	snprintf(cmd, sizeof(cmd), "release %lld", handle);
+	ASSERT_EQ(0, sim_ctl(cmd));
+	EXPECT_EQ(0, gh_map(self->vm, self->gmem, SHM_GPA, 4 * SZ_1M, SZ_1M,
+			    SHARE | GH_MEM_UNMAP));
+	EXPECT_EQ(0, sim_counter("pages_shared"));
+	EXPECT_EQ(0, gh_mem_total("pages_shared"));
+}
+
+TEST_F(mem, shared_memory_punched_while_running_is_zeroed)
+{
+	unsigned char *p;
+
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
+	p = mmap(NULL, SZ_1M, PROT_READ | PROT_WRITE, MAP_SHARED, self->gmem,
+		 4 * SZ_1M);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, 0x5a, SZ_1M);
+	ASSERT_EQ(0, fallocate(self->gmem, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+			       4 * SZ_1M, SZ_64K));
+	EXPECT_EQ(0, p[0]);
+	EXPECT_EQ(0, p[SZ_64K - 1]);
+	EXPECT_EQ(0x5a, p[SZ_64K]);
+	/* Still given to the guest. */
+	EXPECT_EQ(SZ_1M / SZ_4K, sim_counter("pages_shared"));
+	munmap(p, SZ_1M);
+}
+
+TEST_F(mem, binding_added_while_running_is_given)
+{
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
+	ASSERT_EQ(0, gh_map(self->vm, self->gmem, SHM_GPA + SZ_1M, 5 * SZ_1M,
+			    SZ_1M, SHARE));
+	EXPECT_EQ(3, sim_counter("parcels"));
+	EXPECT_EQ(3, gh_mem_total("parcels"));
+	EXPECT_EQ(2 * SZ_1M / SZ_4K, sim_counter("pages_shared"));
+}
+
+TEST_F(mem, too_many_parcels)
+{
+	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE,
+				      .size = SZ_64K };
+	int i;
+
+	ASSERT_EQ(0, gh_write_dtb(self->gmem, 0, SZ_64K, GH_GUEST_BASE));
+	ASSERT_EQ(0, gh_map(self->vm, self->gmem, GH_GUEST_BASE, 0, SZ_1M, LEND));
+	for (i = 0; i < 64; i++)
+		ASSERT_EQ(0, gh_map(self->vm, self->gmem, SHM_GPA + i * SZ_64K,
+				    SZ_1M + i * SZ_64K, SZ_64K, SHARE));
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &d));
+	EXPECT_EQ(-1, ioctl(self->vm, GH_VM_START, 0));
+	EXPECT_EQ(ENOSPC, errno);
+	/* One fewer fits. */
+	ASSERT_EQ(0, gh_map(self->vm, self->gmem, SHM_GPA, SZ_1M, SZ_64K,
+			    SHARE | GH_MEM_UNMAP));
+	EXPECT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
+	EXPECT_EQ(64, sim_counter("parcels"));
+}
+
+TEST_F(mem, host_references_block_a_lend)
+{
+	long long busy = gh_mem_total("lend_busy");
+	int pipefd[2];
+	struct iovec iov;
+	unsigned char *p;
+
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
+	/* vmsplice holds references to the image's first page in a pipe. */
+	p = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE, MAP_SHARED, self->gmem, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	ASSERT_EQ(0, pipe(pipefd));
+	iov.iov_base = p;
+	iov.iov_len = SZ_4K;
+	ASSERT_EQ(SZ_4K, vmsplice(pipefd[1], &iov, 1, 0));
+	munmap(p, SZ_4K);
+
+	EXPECT_EQ(-1, ioctl(self->vm, GH_VM_START, 0));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(busy + 1, gh_mem_total("lend_busy"));
+
+	close(pipefd[0]);
+	close(pipefd[1]);
+	EXPECT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
+}
+
+/* Every RM call of a start fails in turn: the error comes back, nothing stays. */
+static const struct {
+	const char *name;
+	unsigned int msg_id;
+} start_calls[] = {
+	{ "VM_ALLOCATE", 0x56000001 },
+	{ "MEM_LEND", 0x51000012 },
+	{ "MEM_SHARE", 0x51000013 },
+	{ "VM_CONFIG_IMAGE", 0x56000009 },
+	{ "VM_INIT", 0x5600000b },
+	{ "VM_GET_HYP_RESOURCES", 0x56000020 },
+	{ "VM_START", 0x56000004 },
+};
+
+static sigjmp_buf jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(jmp, 1);
+}
+
+TEST_F(mem, every_start_call_failing_unwinds)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	long long hits = sim_counter("faults_hit");
+	unsigned char *p;
+	int lent = 0;
+	char cmd[64];
+	size_t i;
+
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
+	for (i = 0; i < ARRAY_SIZE(start_calls); i++) {
+		snprintf(cmd, sizeof(cmd), "fail %#x 1 0x6", start_calls[i].msg_id);
+		ASSERT_EQ(0, sim_ctl(cmd));
+		EXPECT_EQ(-1, ioctl(self->vm, GH_VM_START, 0))
+			TH_LOG("%s failing did not fail the start", start_calls[i].name);
+		EXPECT_EQ(EINVAL, errno) TH_LOG("%s", start_calls[i].name);
+		EXPECT_EQ(hits + (long long)i + 1, sim_counter("faults_hit"))
+			TH_LOG("%s", start_calls[i].name);
+		EXPECT_EQ(0, sim_counter("vms")) TH_LOG("%s", start_calls[i].name);
+		EXPECT_EQ(0, sim_counter("parcels")) TH_LOG("%s", start_calls[i].name);
+		EXPECT_EQ(0, gh_mem_total("parcels")) TH_LOG("%s", start_calls[i].name);
+		EXPECT_EQ(0, gh_mem_total("pages_lent")) TH_LOG("%s", start_calls[i].name);
+	}
+
+	/* The image is the host's again, in the direct map and mappable. */
+	p = mmap(NULL, SZ_2M, PROT_READ, MAP_SHARED, self->gmem, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(jmp, 1))
+		lent = 1;
+	else
+		EXPECT_EQ(0xd0, p[SZ_1M]);	/* the devicetree's magic */
+	sigaction(SIGBUS, &old, NULL);
+	EXPECT_EQ(0, lent);
+	munmap(p, SZ_2M);
+
+	/* And with no fault armed, it starts. */
+	EXPECT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
+}
+
+TEST_HARNESS_MAIN
