@@ -54,6 +54,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "core.h"
 #include "rm_sim.h"
 
 #define RM_SIM_CMD_MAX		128
@@ -279,26 +280,6 @@ static int rm_sim_boot_context_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(rm_sim_boot_context_fops, rm_sim_boot_context_get,
 			 rm_sim_boot_context_set, "%llu\n");
 
-/*
- * gunyah/ may be created by another part of the driver too: look it up
- * first. It is never removed (the driver is built in), so the reference
- * is not kept.
- */
-static struct dentry *rm_sim_debugfs_root(void)
-{
-	static DEFINE_MUTEX(root_lock);
-	struct dentry *root;
-
-	mutex_lock(&root_lock);
-	root = debugfs_lookup("gunyah", NULL);
-	if (root)
-		dput(root);
-	else
-		root = debugfs_create_dir("gunyah", NULL);
-	mutex_unlock(&root_lock);
-	return root;
-}
-
 /**
  * rm_sim_debugfs_init() - create an instance's debugfs files
  * @sim: the simulated RM
@@ -307,7 +288,7 @@ static struct dentry *rm_sim_debugfs_root(void)
  */
 void rm_sim_debugfs_init(struct gunyah_rm_sim *sim)
 {
-	struct dentry *root = rm_sim_debugfs_root();
+	struct dentry *root = gunyah_debugfs_dir();
 	char *name;
 
 	if (IS_ERR_OR_NULL(root))
