@@ -297,6 +297,8 @@ static void rm_sim_handle_request(struct gunyah_rm_sim *sim, u32 msg_id,
 	rm_err = rm_sim_check_faults(sim, msg_id, &drop);
 	if (rm_err == GUNYAH_RM_ERROR_OK)
 		rm_err = rm_sim_dispatch(sim, &req);
+	else
+		rm_sim_vm_failed(sim, &req);
 
 	err = cpu_to_le32(rm_err);
 	if (!drop &&

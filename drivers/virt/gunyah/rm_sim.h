@@ -308,6 +308,7 @@ void *rm_sim_resp_alloc(struct rm_sim_req *req, size_t len);
 /* rm_sim_vm.c */
 u32 rm_sim_vm_handle(struct gunyah_rm_sim *sim, struct rm_sim_req *req);
 bool rm_sim_vm_handles(u32 msg_id);
+void rm_sim_vm_failed(struct gunyah_rm_sim *sim, struct rm_sim_req *req);
 struct rm_sim_vm *rm_sim_vm_lookup(struct gunyah_rm_sim *sim, u16 vmid);
 int rm_sim_guest_exit(struct gunyah_rm_sim *sim, u16 vmid, u16 exit_type,
 		      u32 reason);

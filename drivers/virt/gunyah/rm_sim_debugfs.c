@@ -18,7 +18,9 @@
  *   fail <msg_id> <nth> <rm_error>
  *                              the nth request with msg_id from now on
  *                              (1 = the next) is answered rm_error and
- *                              has no effect.
+ *                              has no effect, except that a failed VM_INIT
+ *                              or VM_START moves its VM (in INIT, resp.
+ *                              READY) to INIT_FAILED, as the RM does.
  *   drop <msg_id> <nth>        the nth such request is handled, but its
  *                              reply is never sent.
  *   clear                      disarm every fault not yet fired.

@@ -1296,6 +1296,40 @@ static void rm_sim_test_faults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_call(c, GUNYAH_RM_RPC_VM_GET_VMID, NULL, 0, NULL, NULL), 0);
 }
 
+/* A failed VM_INIT or VM_START leaves the VM in INIT_FAILED, resettable. */
+static void rm_sim_test_fault_creation(struct kunit *test)
+{
+	static const u32 calls[] = { GUNYAH_RM_RPC_VM_INIT, GUNYAH_RM_RPC_VM_START };
+	struct t_ctx *c = test->priv;
+	struct t_image img;
+	unsigned int i;
+	char cmd[64];
+	int vmid;
+
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		vmid = t_alloc(c, 0);
+		KUNIT_ASSERT_GT(test, vmid, 0);
+		KUNIT_ASSERT_EQ(test, t_image_lend(c, vmid, 1, 0, &img), 0);
+		KUNIT_EXPECT_EQ(test, t_config(c, vmid, img.handle, T_DTB_OFFSET,
+					       T_DTB_SIZE), 0);
+		if (calls[i] == GUNYAH_RM_RPC_VM_START)
+			KUNIT_EXPECT_EQ(test, t_vm(c, GUNYAH_RM_RPC_VM_INIT, vmid), 0);
+		snprintf(cmd, sizeof(cmd), "fail %#x 1 %#x", calls[i],
+			 GUNYAH_RM_ERROR_NORESOURCE);
+		KUNIT_ASSERT_EQ(test, rm_sim_command(c->sim, cmd), 0);
+		KUNIT_EXPECT_EQ(test, t_vm(c, calls[i], vmid), -ENOSPC);
+		KUNIT_EXPECT_EQ(test, t_state(c, vmid), GUNYAH_RM_VM_STATUS_INIT_FAILED);
+		KUNIT_EXPECT_EQ(test, t_count_notifs(c, GUNYAH_RM_NOTIF_VM_STATUS, vmid,
+						     GUNYAH_RM_VM_STATUS_INIT_FAILED), 1);
+		/* Without effect otherwise: nothing was accepted. */
+		KUNIT_EXPECT_EQ(test, t_reclaim(c, img.handle, 0), 0);
+		KUNIT_EXPECT_EQ(test, t_vm(c, GUNYAH_RM_RPC_VM_RESET, vmid), 0);
+		KUNIT_EXPECT_EQ(test, t_vm(c, GUNYAH_RM_RPC_VM_DEALLOC_VMID, vmid), 0);
+		t_image_free(&img);
+		t_clear_notifs(c);
+	}
+}
+
 static void rm_sim_test_counters(struct kunit *test)
 {
 	struct t_ctx *c = test->priv;
@@ -1359,6 +1393,7 @@ static struct kunit_case rm_sim_test_cases[] = {
 	KUNIT_CASE(rm_sim_test_guest),
 	KUNIT_CASE(rm_sim_test_bad_commands),
 	KUNIT_CASE(rm_sim_test_faults),
+	KUNIT_CASE(rm_sim_test_fault_creation),
 	KUNIT_CASE(rm_sim_test_counters),
 	{}
 };

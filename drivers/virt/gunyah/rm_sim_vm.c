@@ -668,6 +668,39 @@ static u32 rm_sim_vm_boot_context(struct gunyah_rm_sim *sim,
 }
 
 /**
+ * rm_sim_vm_failed() - what a failed creation step does to a VM
+ * @sim: the simulated RM
+ * @req: a request that an injected fault fails
+ *
+ * A fault has no effect, except the one the public RM always has when
+ * VM_INIT or VM_START fails: the VM, if it was in the state the call
+ * needs, moves to INIT_FAILED, from where it can be reset. (Without that a
+ * failed VM_INIT would leave the VM in INIT, where nothing can remove it.)
+ *
+ * Context: @sim->lock held.
+ */
+void rm_sim_vm_failed(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
+{
+	const struct gunyah_rm_vm_common_req *r = req->payload;
+	struct rm_sim_vm *vm;
+	u8 needs;
+
+	lockdep_assert_held(&sim->lock);
+	if (req->msg_id == GUNYAH_RM_RPC_VM_INIT)
+		needs = GUNYAH_RM_VM_STATUS_INIT;
+	else if (req->msg_id == GUNYAH_RM_RPC_VM_START)
+		needs = GUNYAH_RM_VM_STATUS_READY;
+	else
+		return;
+	if (req->len != sizeof(*r))
+		return;
+	vm = rm_sim_vm_lookup(sim, le16_to_cpu(r->vmid));
+	if (vm && vm->state == needs)
+		rm_sim_vm_status(sim, vm, GUNYAH_RM_VM_STATUS_INIT_FAILED,
+				 &req->notifs);
+}
+
+/**
  * rm_sim_vm_handles() - whether a request is a VM-management call
  * @msg_id: the request
  *
