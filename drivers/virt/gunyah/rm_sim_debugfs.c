@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The simulated RM's debugfs interface, in gunyah/rm_sim/ (the instance
+ * the driver attaches at boot) or gunyah/rm_sim-<device>/ (others, such as
+ * the ones KUnit creates).
+ *
+ * control (write): one command per write, numbers in C notation (0x80, 128):
+ *   accept <handle> [<vmid>]   the guest accepts (maps) a parcel; the vmid
+ *                              may be left out when the parcel has one
+ *                              receiver. The VM must be RUNNING. The owner
+ *                              gets MEM_ACCEPTED.
+ *   release <handle> [<vmid>]  the guest releases a parcel it accepted; the
+ *                              owner gets MEM_RELEASED.
+ *   exit <vmid> <exit_type> <reason>
+ *                              the guest exits: RUNNING -> EXITED, with
+ *                              VM_STATUS and VM_EXITED (exit_type, one
+ *                              reason word) notifications.
+ *   fail <msg_id> <nth> <rm_error>
+ *                              the nth request with msg_id from now on
+ *                              (1 = the next) is answered rm_error and
+ *                              has no effect, except that a failed VM_INIT
+ *                              or VM_START moves its VM (in INIT, resp.
+ *                              READY) to INIT_FAILED, as the RM does.
+ *   drop <msg_id> <nth>        the nth such request is handled, but its
+ *                              reply is never sent.
+ *   clear                      disarm every fault not yet fired.
+ * A malformed command fails with -EINVAL, an unknown handle or VM with
+ * -ENOENT, a parcel or VM in the wrong state with -EBUSY.
+ *
+ * boot_context (read/write): 0 (default) answers VM_SET_BOOT_CONTEXT with
+ * UNIMPLEMENTED, as the public RM does; 1 implements it.
+ *
+ * counters (read): one "key value" pair per line, values in decimal:
+ *   vms                 allocated VMs
+ *   parcels             live parcels (all owned by the host, VM 3)
+ *   parcels_open        of those, still waiting for MEM_APPEND's END
+ *   pages_lent          pages in live lent parcels
+ *   pages_shared        pages in live shared parcels
+ *   requests            requests handled since creation
+ *   tx_full             send() calls refused with -EAGAIN (queue full)
+ *   dropped             malformed messages dropped
+ *   faults_armed        fail/drop rules not yet fired
+ *   faults_hit          fail/drop rules that fired
+ * then for each VM, by vmid (decimal):
+ *   vm.<vmid>.state         its &enum gunyah_rm_vm_status
+ *   vm.<vmid>.vcpus         vCPUs from its devicetree (0 before VM_INIT)
+ *   vm.<vmid>.lent_pages    pages of live parcels lent to it
+ *   vm.<vmid>.shared_pages  pages of live parcels shared with it
+ */
+
+#include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "core.h"
+#include "rm_sim.h"
+
+#define RM_SIM_CMD_MAX		128
+#define RM_SIM_CMD_ARGS		4
+
+/* Split @buf in place into at most @max words. Returns the count or -EINVAL. */
+static int rm_sim_split(char *buf, char **argv, int max)
+{
+	int argc = 0;
+	char *word;
+
+	while ((word = strsep(&buf, " \t\n"))) {
+		if (!*word)
+			continue;
+		if (argc == max)
+			return -EINVAL;
+		argv[argc++] = word;
+	}
+	return argc;
+}
+
+static int rm_sim_args(char **argv, int argc, u32 *vals)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (kstrtou32(argv[i], 0, &vals[i]))
+			return -EINVAL;
+	return 0;
+}
+
+/* accept or release, with or without a vmid. */
+static int rm_sim_guest_mem(struct gunyah_rm_sim *sim, bool accept, u32 handle,
+			    bool has_vmid, u32 vmid)
+{
+	struct rm_sim_parcel *p;
+	struct rm_sim_vm *vm;
+	LIST_HEAD(notifs);
+	unsigned int i;
+	int ret;
+
+	if (has_vmid && vmid > U16_MAX)
+		return -EINVAL;
+	mutex_lock(&sim->lock);
+	p = rm_sim_parcel_lookup(sim, handle);
+	if (!p) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if (!has_vmid) {
+		/* The parcel's only receiver. */
+		if (p->n_acl - !p->lend != 1) {
+			ret = -EINVAL;
+			goto out;
+		}
+		for (i = 0; i < p->n_acl; i++)
+			if (p->acl[i].vmid != p->owner)
+				vmid = p->acl[i].vmid;
+	}
+	vm = rm_sim_vm_lookup(sim, vmid);
+	if (!vm) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if (accept) {
+		/* Only a running guest can ask for memory. */
+		ret = vm->state == GUNYAH_RM_VM_STATUS_RUNNING ?
+		      rm_sim_accept(sim, p, vmid, &notifs) : -EBUSY;
+	} else {
+		ret = rm_sim_release(sim, p, vmid, &notifs);
+	}
+	rm_sim_flush_notifs(sim, &notifs);
+out:
+	mutex_unlock(&sim->lock);
+	return ret;
+}
+
+/**
+ * rm_sim_command() - carry out one debugfs command
+ * @sim: the simulated RM
+ * @cmd: the command, as described at the top of this file; it is copied
+ *
+ * Return: 0 or a negative errno.
+ */
+int rm_sim_command(struct gunyah_rm_sim *sim, const char *cmd)
+{
+	char *argv[RM_SIM_CMD_ARGS + 1], *buf;
+	u32 v[RM_SIM_CMD_ARGS];
+	int argc, n, ret;
+
+	buf = kstrndup(cmd, RM_SIM_CMD_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	argc = rm_sim_split(buf, argv, ARRAY_SIZE(argv));
+	ret = -EINVAL;
+	if (argc < 1)
+		goto out;
+	n = argc - 1;
+	if (rm_sim_args(argv + 1, n, v))
+		goto out;
+
+	if (!strcmp(argv[0], "accept") && (n == 1 || n == 2))
+		ret = rm_sim_guest_mem(sim, true, v[0], n == 2, v[1]);
+	else if (!strcmp(argv[0], "release") && (n == 1 || n == 2))
+		ret = rm_sim_guest_mem(sim, false, v[0], n == 2, v[1]);
+	else if (!strcmp(argv[0], "exit") && n == 3 && v[0] <= U16_MAX &&
+		 v[1] <= U16_MAX)
+		ret = rm_sim_guest_exit(sim, v[0], v[1], v[2]);
+	else if (!strcmp(argv[0], "fail") && n == 3)
+		ret = rm_sim_add_fault(sim, v[0], v[1], false, v[2]);
+	else if (!strcmp(argv[0], "drop") && n == 2)
+		ret = rm_sim_add_fault(sim, v[0], v[1], true, 0);
+	else if (!strcmp(argv[0], "clear") && !n)
+		ret = rm_sim_clear_faults(sim);
+out:
+	kfree(buf);
+	return ret;
+}
+
+/**
+ * rm_sim_counters_show() - print the counters
+ * @sim: the simulated RM
+ * @s: where to print them
+ */
+void rm_sim_counters_show(struct gunyah_rm_sim *sim, struct seq_file *s)
+{
+	u64 lent = 0, shared = 0, tx_full, vm_lent, vm_shared;
+	unsigned int n_vms = 0, n_open = 0, armed = 0;
+	struct rm_sim_parcel *p;
+	struct rm_sim_fault *f;
+	struct rm_sim_vm *vm;
+	unsigned long idx;
+
+	spin_lock_irq(&sim->txq_lock);
+	tx_full = sim->stats.tx_full;
+	spin_unlock_irq(&sim->txq_lock);
+
+	mutex_lock(&sim->lock);
+	xa_for_each(&sim->vms, idx, vm)
+		n_vms++;
+	xa_for_each(&sim->parcels, idx, p) {
+		n_open += p->open;
+		if (p->lend)
+			lent += p->n_pages;
+		else
+			shared += p->n_pages;
+	}
+	list_for_each_entry(f, &sim->faults, list)
+		armed++;
+
+	seq_printf(s, "vms %u\n", n_vms);
+	seq_printf(s, "parcels %u\n", sim->n_parcels);
+	seq_printf(s, "parcels_open %u\n", n_open);
+	seq_printf(s, "pages_lent %llu\n", lent);
+	seq_printf(s, "pages_shared %llu\n", shared);
+	seq_printf(s, "requests %llu\n", sim->stats.requests);
+	seq_printf(s, "tx_full %llu\n", tx_full);
+	seq_printf(s, "dropped %llu\n", sim->stats.dropped);
+	seq_printf(s, "faults_armed %u\n", armed);
+	seq_printf(s, "faults_hit %llu\n", sim->stats.faults_hit);
+	xa_for_each(&sim->vms, idx, vm) {
+		rm_sim_vm_pages(sim, vm->vmid, &vm_lent, &vm_shared);
+		seq_printf(s, "vm.%u.state %u\n", vm->vmid, vm->state);
+		seq_printf(s, "vm.%u.vcpus %u\n", vm->vmid, vm->n_vcpus);
+		seq_printf(s, "vm.%u.lent_pages %llu\n", vm->vmid, vm_lent);
+		seq_printf(s, "vm.%u.shared_pages %llu\n", vm->vmid, vm_shared);
+	}
+	mutex_unlock(&sim->lock);
+}
+
+static int rm_sim_counters_open_show(struct seq_file *s, void *unused)
+{
+	rm_sim_counters_show(s->private, s);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(rm_sim_counters_open);
+
+static ssize_t rm_sim_control_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct gunyah_rm_sim *sim = file->private_data;
+	char *buf;
+	int ret;
+
+	if (count >= RM_SIM_CMD_MAX)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = rm_sim_command(sim, buf);
+	kfree(buf);
+	return ret ? ret : count;
+}
+
+static const struct file_operations rm_sim_control_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= rm_sim_control_write,
+	.llseek	= noop_llseek,
+};
+
+static int rm_sim_boot_context_get(void *data, u64 *val)
+{
+	struct gunyah_rm_sim *sim = data;
+
+	mutex_lock(&sim->lock);
+	*val = sim->boot_context;
+	mutex_unlock(&sim->lock);
+	return 0;
+}
+
+static int rm_sim_boot_context_set(void *data, u64 val)
+{
+	struct gunyah_rm_sim *sim = data;
+
+	if (val > 1)
+		return -EINVAL;
+	mutex_lock(&sim->lock);
+	sim->boot_context = val;
+	mutex_unlock(&sim->lock);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(rm_sim_boot_context_fops, rm_sim_boot_context_get,
+			 rm_sim_boot_context_set, "%llu\n");
+
+/**
+ * rm_sim_debugfs_init() - create an instance's debugfs files
+ * @sim: the simulated RM
+ *
+ * A failure only loses the files; the simulator works without them.
+ */
+void rm_sim_debugfs_init(struct gunyah_rm_sim *sim)
+{
+	struct dentry *root = gunyah_debugfs_dir();
+	char *name;
+
+	if (IS_ERR_OR_NULL(root))
+		return;
+	if (!strcmp(dev_name(sim->dev), "gunyah-rm-sim"))
+		name = kstrdup("rm_sim", GFP_KERNEL);
+	else
+		name = kasprintf(GFP_KERNEL, "rm_sim-%s", dev_name(sim->dev));
+	if (!name)
+		return;
+	sim->debugfs = debugfs_create_dir(name, root);
+	kfree(name);
+	if (IS_ERR(sim->debugfs)) {
+		sim->debugfs = NULL;
+		return;
+	}
+	debugfs_create_file("control", 0200, sim->debugfs, sim,
+			    &rm_sim_control_fops);
+	debugfs_create_file("counters", 0400, sim->debugfs, sim,
+			    &rm_sim_counters_open_fops);
+	debugfs_create_file_unsafe("boot_context", 0600, sim->debugfs, sim,
+				   &rm_sim_boot_context_fops);
+}
+
+/**
+ * rm_sim_debugfs_exit() - remove an instance's debugfs files
+ * @sim: the simulated RM
+ *
+ * Waits for file operations in progress to finish.
+ */
+void rm_sim_debugfs_exit(struct gunyah_rm_sim *sim)
+{
+	debugfs_remove_recursive(sim->debugfs);
+	sim->debugfs = NULL;
+}
