@@ -267,6 +267,8 @@ static int gunyah_vm_start(struct gunyah_vm *vm)
 	if (ret)
 		goto err_teardown;
 
+	/* From here the guest may touch its memory, even if the start fails. */
+	WRITE_ONCE(vm->guest_ran, true);
 	ret = gunyah_rm_vm_start(rm, vm->vmid);
 	if (ret)
 		goto err_teardown;

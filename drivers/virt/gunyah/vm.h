@@ -87,6 +87,8 @@ struct gunyah_vm_exit {
  * @boot_regs: initial register values, for GH_VM_SET_BOOT_CONTEXT
  * @boot_regs_set: which of @boot_regs were set
  * @resources: what GET_HYP_RESOURCES returned at start
+ * @guest_ran: VM_START was sent: the guest may have used its memory (set
+ *             once, never cleared; read without the lock by reclaim)
  * @mem: the memory bindings
  * @status_lock: protects the fields below; taken in the notifier
  * @rm_status: the last VM_STATUS the RM sent, or the state our last call
@@ -110,6 +112,7 @@ struct gunyah_vm {
 	u64 boot_regs[GUNYAH_VM_BOOT_REGS];
 	DECLARE_BITMAP(boot_regs_set, GUNYAH_VM_BOOT_REGS);
 	struct gunyah_rm_hyp_resources *resources;
+	bool guest_ran;
 	struct gunyah_vm_mem mem;
 
 	spinlock_t status_lock;		/* the notifier's fields below */

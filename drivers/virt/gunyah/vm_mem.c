@@ -11,9 +11,9 @@
  * Lending takes the pages away from the host: they are unmapped from every
  * host page table, refused if anything else still holds a reference (a GUP
  * pin, say), removed from the kernel's direct map with one TLB flush for the
- * batch, and only then lent. Reclaim asks the RM to zero lent memory, and
- * only once the RM has given the pages back do they return to the direct
- * map. A parcel the RM does not give back stays given: its folios keep
+ * batch, and only then lent. Reclaim asks the RM to zero lent memory once
+ * the guest may have run, and only once the RM has given the pages back do
+ * they return to the direct map. A parcel the RM does not give back stays given: its folios keep
  * their references and never reach the page allocator.
  *
  * Locking: the VM's lock serialises binding changes of that VM; a guest
@@ -30,6 +30,7 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/suspend.h>
+#include <linux/swap.h>
 #include <linux/seq_file.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
@@ -187,6 +188,8 @@ static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 
 	unmap_mapping_range(mapping, (loff_t)b->pgoff << PAGE_SHIFT,
 			    (loff_t)b->nr << PAGE_SHIFT, 0);
+	/* Folios still in a CPU's LRU batch hold a reference of the batch. */
+	lru_add_drain_all();
 
 	for (i = 0; i < p->nr_folios; i++) {
 		folio = p->folios[i];
@@ -351,8 +354,13 @@ static int gunyah_binding_reclaim(struct gunyah_binding *b)
 	if (!p)
 		return 0;
 
-	/* Lent memory comes back zeroed: no guest data reaches the host. */
-	ret = gunyah_rm_mem_reclaim(b->vm->mgr->rm, &p->rm, p->lent);
+	/*
+	 * Lent memory the guest may have used comes back zeroed, so no guest
+	 * data reaches the host. Before VM_START the guest had none of it:
+	 * the VMM's image is returned as it was, ready for another start.
+	 */
+	ret = gunyah_rm_mem_reclaim(b->vm->mgr->rm, &p->rm,
+				    p->lent && READ_ONCE(b->vm->guest_ran));
 	if (ret) {
 		atomic64_inc(&gunyah_mem_stats.reclaim_refused);
 		return ret;
