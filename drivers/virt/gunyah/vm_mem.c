@@ -898,8 +898,8 @@ void gunyah_vm_mem_show(struct gunyah_vm *vm, struct seq_file *s)
 			   b->flags, b->label);
 		down_read(&b->gmem->bindings_lock);
 		if (b->parcel)
-			seq_printf(s, " parcel %#x entries %zu pages %lu",
-				   b->parcel->rm.mem_handle,
+			seq_printf(s, " parcel %#x parcel_label %u entries %zu pages %lu",
+				   b->parcel->rm.mem_handle, b->parcel->rm.label,
 				   b->parcel->rm.n_mem_entries, b->parcel->pages);
 		up_read(&b->gmem->bindings_lock);
 		seq_putc(s, '\n');
