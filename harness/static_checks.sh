@@ -71,7 +71,10 @@ for h in $(git ls-files 'include/uapi/*.h'); do
 		echo "$h was not installed by make headers" >>"$LOGS/uapi.log"
 		continue
 	fi
-	"${CROSS_COMPILE}gcc" -std=c90 -Wall -Werror -Werror=implicit-function-declaration \
+	# -Wpadded: no implicit padding, so the layout is the same for
+	# 32-bit (compat) and 64-bit callers.
+	"${CROSS_COMPILE}gcc" -std=c90 -Wall -Wpadded -Werror \
+		-Werror=implicit-function-declaration \
 		-I "$GH_BUILD/kernel/usr/include" -I "$SRC/usr/dummy-include" \
 		-fsyntax-only -x c /dev/null -include "$inst" -include "$inst" \
 		>>"$LOGS/uapi.log" 2>&1

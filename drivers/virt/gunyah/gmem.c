@@ -3,9 +3,10 @@
  * Guest memory files (GH_CREATE_GUEST_MEM).
  *
  * A page-cache file of its own inode whose folios are unmovable and
- * unevictable and are charged to the memcg of the task that allocates
- * them. New folios are zeroed. The host may map it MAP_SHARED; a host
- * fault on a page that is lent to a guest gets SIGBUS. Ranges bound to VMs
+ * unevictable and are charged to the memcg of the task that created the
+ * file, whichever task makes them appear. New folios are zeroed. The host
+ * may map it MAP_SHARED; a host fault on a page that is lent to a guest
+ * gets SIGBUS. Ranges bound to VMs
  * are tracked here by file offset (vm_mem.c owns the bindings); a hole
  * punched into, or a truncation of, a range whose memory a VM has goes
  * through vm_mem.c's reclaim path first.
@@ -21,9 +22,11 @@
 #include <linux/falloc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/huge_mm.h>
 #include <linux/pagemap.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "gmem.h"
@@ -66,6 +69,7 @@ struct folio *gunyah_gmem_grab_folio(struct gunyah_gmem *gmem, pgoff_t index,
 {
 	struct address_space *mapping = gmem->inode->i_mapping;
 	fgf_t fgp = FGP_LOCK | FGP_ACCESSED | FGP_CREAT;
+	struct mem_cgroup *old_memcg;
 	struct folio *folio;
 
 	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) &&
@@ -73,8 +77,11 @@ struct folio *gunyah_gmem_grab_folio(struct gunyah_gmem *gmem, pgoff_t index,
 	    IS_ALIGNED(index, HPAGE_PMD_NR) && index + HPAGE_PMD_NR <= max_index)
 		fgp |= fgf_set_order(HPAGE_PMD_SIZE);
 
+	/* Charge the creator, whoever makes the folio appear. */
+	old_memcg = set_active_memcg(gmem->memcg);
 	folio = __filemap_get_folio(mapping, index, fgp,
 				    mapping_gfp_mask(mapping));
+	set_active_memcg(old_memcg);
 	if (IS_ERR(folio))
 		return folio;
 
@@ -224,6 +231,7 @@ static int gunyah_gmem_release(struct inode *inode, struct file *file)
 	/* Bindings and mappings hold the file: none is left now. */
 	WARN_ON(!mtree_empty(&gmem->bindings));
 	mtree_destroy(&gmem->bindings);
+	mem_cgroup_put(gmem->memcg);
 	kfree(gmem);
 	return 0;
 }
@@ -287,6 +295,7 @@ long gunyah_gmem_create(const struct gh_create_mem_args *args)
 	if (!gmem)
 		return -ENOMEM;
 	gmem->flags = args->flags;
+	gmem->memcg = get_mem_cgroup_from_mm(current->mm);
 	init_rwsem(&gmem->bindings_lock);
 	mt_init(&gmem->bindings);
 
@@ -312,7 +321,7 @@ long gunyah_gmem_create(const struct gh_create_mem_args *args)
 	inode->i_mapping->a_ops = &gunyah_gmem_aops;
 	/*
 	 * Not movable (no __GFP_MOVABLE). Adding a folio to the page cache
-	 * charges it to the allocating task's memcg.
+	 * charges it to the active memcg: the creator's, see grab_folio.
 	 */
 	mapping_set_gfp_mask(inode->i_mapping, GFP_HIGHUSER);
 	mapping_set_unevictable(inode->i_mapping);
@@ -326,6 +335,7 @@ long gunyah_gmem_create(const struct gh_create_mem_args *args)
 err_put_fd:
 	put_unused_fd(fd);
 err_free:
+	mem_cgroup_put(gmem->memcg);
 	kfree(gmem);
 	return ret;
 }

@@ -18,10 +18,13 @@
  * @bindings_lock: protects @bindings and the given state of the bindings
  *                 in it
  * @bindings: file page range -> &struct gunyah_binding, across all VMs
+ * @memcg: the memory cgroup of the task that created the file; every
+ *         folio of the file is charged to it (a reference is held)
  */
 struct gunyah_gmem {
 	struct inode *inode;
 	u64 flags;
+	struct mem_cgroup *memcg;
 	struct rw_semaphore bindings_lock;
 	struct maple_tree bindings;
 };

@@ -20,6 +20,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/seq_file.h>
 #include <linux/set_memory.h>
@@ -124,10 +125,62 @@ static int gunyah_vm_alloc_vmid(struct gunyah_vm *vm)
 }
 
 /*
+ * How often a teardown step is tried before the VM is given up as broken:
+ * a busy RM or a lost reply should not strand a VM and its memory.
+ */
+#define GUNYAH_VM_TEARDOWN_TRIES	3
+
+static int gunyah_vm_teardown_step(struct gunyah_vm *vm, const char *what,
+				   int (*step)(struct gunyah_vm *vm))
+{
+	int i, ret;
+
+	for (i = 0; i < GUNYAH_VM_TEARDOWN_TRIES; i++) {
+		ret = step(vm);
+		if (!ret)
+			return 0;
+		dev_warn(vm->mgr->dev, "VM %u: %s failed (try %d): %d\n",
+			 vm->vmid, what, i + 1, ret);
+		msleep(10 << i);
+	}
+	return ret;
+}
+
+static int gunyah_vm_stop_step(struct gunyah_vm *vm)
+{
+	int ret;
+
+	/* The guest may have exited on its own meanwhile. */
+	if (gunyah_vm_rm_status(vm) != GUNYAH_RM_VM_STATUS_RUNNING &&
+	    gunyah_vm_rm_status(vm) != GUNYAH_RM_VM_STATUS_PAUSED)
+		return 0;
+	ret = gunyah_rm_vm_stop(vm->mgr->rm, vm->vmid);
+	if (ret)
+		return ret;
+	return gunyah_vm_wait_status(vm, GUNYAH_RM_VM_STATUS_EXITED);
+}
+
+static int gunyah_vm_reset_step(struct gunyah_vm *vm)
+{
+	int ret;
+
+	ret = gunyah_rm_vm_reset(vm->mgr->rm, vm->vmid);
+	if (ret)
+		return ret;
+	return gunyah_vm_wait_status(vm, GUNYAH_RM_VM_STATUS_RESET);
+}
+
+static int gunyah_vm_dealloc_step(struct gunyah_vm *vm)
+{
+	return gunyah_rm_dealloc_vmid(vm->mgr->rm, vm->vmid);
+}
+
+/*
  * Undo whatever part of a start was done, in reverse order. Each step is
- * taken only if the RM's status of the VM allows it; a step the RM refuses
- * leaves the VM (and its vmid) allocated, marked BROKEN, rather than
- * freeing anything the RM may still use.
+ * taken only if the RM's status of the VM allows it, and retried a few
+ * times; a step the RM keeps refusing leaves the VM (and its vmid and
+ * memory) allocated, marked BROKEN, rather than freeing anything the RM
+ * may still use.
  */
 static void gunyah_vm_teardown(struct gunyah_vm *vm)
 {
@@ -139,58 +192,47 @@ static void gunyah_vm_teardown(struct gunyah_vm *vm)
 	if (!vm->vmid_allocated)
 		return;
 
-	status = gunyah_vm_rm_status(vm);
-	if (status == GUNYAH_RM_VM_STATUS_RUNNING ||
-	    status == GUNYAH_RM_VM_STATUS_PAUSED) {
-		ret = gunyah_rm_vm_stop(mgr->rm, vm->vmid);
-		/* -EBUSY: it exited on its own meanwhile. */
-		if (ret && ret != -EBUSY)
-			dev_err(mgr->dev, "VM %u: stop failed: %d\n", vm->vmid, ret);
-		gunyah_vm_wait_status(vm, GUNYAH_RM_VM_STATUS_EXITED);
-	}
+	ret = gunyah_vm_teardown_step(vm, "stop", gunyah_vm_stop_step);
+	if (ret)
+		goto broken;
 
 	status = gunyah_vm_rm_status(vm);
 	if (status == GUNYAH_RM_VM_STATUS_READY ||
 	    status == GUNYAH_RM_VM_STATUS_EXITED ||
 	    status == GUNYAH_RM_VM_STATUS_INIT_FAILED) {
-		ret = gunyah_rm_vm_reset(mgr->rm, vm->vmid);
+		ret = gunyah_vm_teardown_step(vm, "reset", gunyah_vm_reset_step);
 		if (ret)
-			dev_err(mgr->dev, "VM %u: reset failed: %d\n", vm->vmid, ret);
-		else
-			gunyah_vm_wait_status(vm, GUNYAH_RM_VM_STATUS_RESET);
+			goto broken;
 	}
 
 	kfree(vm->resources);
 	vm->resources = NULL;
 
-	ret = gunyah_vm_mem_reclaim_all(vm);
-	if (ret) {
-		/* Memory the RM kept stays given, and the VM with it. */
-		dev_err(mgr->dev, "VM %u: memory not reclaimed: %d\n",
-			vm->vmid, ret);
-		vm->state = GUNYAH_VM_BROKEN;
-		return;
-	}
+	/* Memory the RM keeps stays given, and the VM with it. */
+	ret = gunyah_vm_teardown_step(vm, "memory reclaim",
+				      gunyah_vm_mem_reclaim_all);
+	if (ret)
+		goto broken;
 
 	status = gunyah_vm_rm_status(vm);
 	if (status != GUNYAH_RM_VM_STATUS_LOAD &&
 	    status != GUNYAH_RM_VM_STATUS_RESET) {
-		dev_err(mgr->dev, "VM %u: left in RM status %u, vmid kept\n",
-			vm->vmid, status);
-		vm->state = GUNYAH_VM_BROKEN;
-		return;
+		ret = -EBUSY;
+		goto broken;
 	}
+	ret = gunyah_vm_teardown_step(vm, "vmid release", gunyah_vm_dealloc_step);
+	if (ret)
+		goto broken;
 
-	ret = gunyah_rm_dealloc_vmid(mgr->rm, vm->vmid);
-	if (ret) {
-		dev_err(mgr->dev, "VM %u: freeing the vmid failed: %d\n",
-			vm->vmid, ret);
-		vm->state = GUNYAH_VM_BROKEN;
-		return;
-	}
 	xa_erase(&mgr->vms, vm->vmid);
 	vm->vmid_allocated = false;
 	vm->state = GUNYAH_VM_NEW;
+	return;
+
+broken:
+	dev_err(mgr->dev, "VM %u: RM status %u, kept with its vmid and memory: %d\n",
+		vm->vmid, gunyah_vm_rm_status(vm), ret);
+	vm->state = GUNYAH_VM_BROKEN;
 }
 
 static int gunyah_vm_apply_boot_context(struct gunyah_vm *vm)

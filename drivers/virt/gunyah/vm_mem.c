@@ -35,6 +35,7 @@
 #include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <asm/tlbflush.h>
+#include <kunit/visibility.h>
 
 #include "gmem.h"
 #include "vm.h"
@@ -162,14 +163,46 @@ static int gunyah_page_remove(struct page *page, void *data)
 	return 0;
 }
 
-static void gunyah_parcel_restore_direct_map(struct gunyah_parcel *p,
-					     struct gunyah_binding *b,
-					     unsigned long limit)
+/**
+ * gunyah_parcel_restore_direct_map() - put a parcel's pages back in the
+ *	direct map
+ * @p: the parcel
+ * @b: its binding
+ * @limit: restore only the first @limit pages (those a failed removal got to)
+ */
+VISIBLE_IF_KUNIT void gunyah_parcel_restore_direct_map(struct gunyah_parcel *p,
+						       struct gunyah_binding *b,
+						       unsigned long limit)
 {
 	struct gunyah_flush_range r = { .limit = limit };
 	unsigned long done;
 
 	gunyah_parcel_walk(p, b, gunyah_page_restore, &r, &done);
+}
+
+/**
+ * gunyah_parcel_remove_direct_map() - take a parcel's pages out of the
+ *	direct map, with one TLB flush for all of them
+ * @p: the parcel
+ * @b: its binding
+ *
+ * Return: 0, or the error of the page that failed; nothing is removed then.
+ */
+VISIBLE_IF_KUNIT int gunyah_parcel_remove_direct_map(struct gunyah_parcel *p,
+						     struct gunyah_binding *b)
+{
+	struct gunyah_flush_range r = { .start = ULONG_MAX };
+	unsigned long done;
+	int ret;
+
+	ret = gunyah_parcel_walk(p, b, gunyah_page_remove, &r, &done);
+	if (ret) {
+		gunyah_parcel_restore_direct_map(p, b, done);
+		return ret;
+	}
+	flush_tlb_kernel_range(r.start, r.end);
+	atomic64_inc(&gunyah_mem_stats.tlb_flushes);
+	return 0;
 }
 
 /*
@@ -180,11 +213,9 @@ static void gunyah_parcel_restore_direct_map(struct gunyah_parcel *p,
 static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 				    struct gunyah_binding *b)
 {
-	struct gunyah_flush_range r = { .start = ULONG_MAX };
 	struct address_space *mapping = b->gmem->inode->i_mapping;
-	unsigned long i, done;
 	struct folio *folio;
-	int ret;
+	unsigned long i;
 
 	unmap_mapping_range(mapping, (loff_t)b->pgoff << PAGE_SHIFT,
 			    (loff_t)b->nr << PAGE_SHIFT, 0);
@@ -203,14 +234,7 @@ static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 		}
 	}
 
-	ret = gunyah_parcel_walk(p, b, gunyah_page_remove, &r, &done);
-	if (ret) {
-		gunyah_parcel_restore_direct_map(p, b, done);
-		return ret;
-	}
-	flush_tlb_kernel_range(r.start, r.end);
-	atomic64_inc(&gunyah_mem_stats.tlb_flushes);
-	return 0;
+	return gunyah_parcel_remove_direct_map(p, b);
 }
 
 static void gunyah_parcel_free(struct gunyah_parcel *p)
@@ -225,18 +249,42 @@ static void gunyah_parcel_free(struct gunyah_parcel *p)
 	kfree(p);
 }
 
+/**
+ * gunyah_mem_entries_add() - append memory to a parcel's entry list
+ * @entries: the list, with room for one more entry
+ * @n: entries in @entries; updated
+ * @phys: physical address of the memory
+ * @len: its length
+ *
+ * The memory continues the last entry if it follows it physically, so runs
+ * of physically contiguous pages, in guest order, are one entry.
+ */
+VISIBLE_IF_KUNIT void gunyah_mem_entries_add(struct gunyah_rm_mem_entry *entries,
+					     size_t *n, phys_addr_t phys, u64 len)
+{
+	struct gunyah_rm_mem_entry *e = *n ? &entries[*n - 1] : NULL;
+
+	if (e && le64_to_cpu(e->phys_addr) + le64_to_cpu(e->size) == phys) {
+		e->size = cpu_to_le64(le64_to_cpu(e->size) + len);
+		return;
+	}
+	e = &entries[(*n)++];
+	e->phys_addr = cpu_to_le64(phys);
+	e->size = cpu_to_le64(len);
+}
+
 /* Collect the binding's folios (allocating them) and its memory entries. */
 static int gunyah_parcel_collect(struct gunyah_parcel *p,
 				 struct gunyah_binding *b)
 {
-	struct gunyah_rm_mem_entry *e = NULL;
 	pgoff_t idx, end = b->pgoff + b->nr, last;
 	struct folio *folio;
 	phys_addr_t phys;
 	u64 len;
 
 	p->folios = kvcalloc(b->nr, sizeof(*p->folios), GFP_KERNEL_ACCOUNT);
-	p->rm.mem_entries = kvcalloc(b->nr, sizeof(*e), GFP_KERNEL_ACCOUNT);
+	p->rm.mem_entries = kvcalloc(b->nr, sizeof(*p->rm.mem_entries),
+				     GFP_KERNEL_ACCOUNT);
 	if (!p->folios || !p->rm.mem_entries)
 		return -ENOMEM;
 
@@ -250,14 +298,8 @@ static int gunyah_parcel_collect(struct gunyah_parcel *p,
 		last = min(end, folio_next_index(folio));
 		phys = PFN_PHYS(folio_pfn(folio) + idx - folio->index);
 		len = (u64)(last - idx) << PAGE_SHIFT;
-		/* Coalesce with the previous entry if physically contiguous. */
-		if (e && le64_to_cpu(e->phys_addr) + le64_to_cpu(e->size) == phys) {
-			e->size = cpu_to_le64(le64_to_cpu(e->size) + len);
-		} else {
-			e = &p->rm.mem_entries[p->rm.n_mem_entries++];
-			e->phys_addr = cpu_to_le64(phys);
-			e->size = cpu_to_le64(len);
-		}
+		gunyah_mem_entries_add(p->rm.mem_entries, &p->rm.n_mem_entries,
+				       phys, len);
 	}
 	p->pages = b->nr;
 	return 0;
@@ -270,22 +312,41 @@ static u8 gunyah_acl_perms(u32 flags)
 	       (flags & GH_MEM_ALLOW_EXEC ? GUNYAH_RM_ACL_X : 0);
 }
 
+/**
+ * gunyah_acl_build() - the ACL of a parcel
+ * @acl: room for two entries
+ * @vmid: the guest
+ * @host_vmid: the host
+ * @flags: the binding's &enum gh_map_flags, for the guest's rights
+ * @lend: lend (only the guest) rather than share (the guest and the host)
+ *
+ * Return: the number of entries written.
+ */
+VISIBLE_IF_KUNIT size_t gunyah_acl_build(struct gunyah_rm_mem_acl_entry *acl,
+					 u16 vmid, u16 host_vmid, u32 flags,
+					 bool lend)
+{
+	acl[0].vmid = cpu_to_le16(vmid);
+	acl[0].perms = gunyah_acl_perms(flags);
+	acl[0].reserved = 0;
+	if (lend)
+		return 1;
+	/* The host keeps full access to what it shares. */
+	acl[1].vmid = cpu_to_le16(host_vmid);
+	acl[1].perms = GUNYAH_RM_ACL_RWX;
+	acl[1].reserved = 0;
+	return 2;
+}
+
 static int gunyah_parcel_acl(struct gunyah_parcel *p, struct gunyah_binding *b)
 {
-	struct gunyah_vm *vm = b->vm;
-
 	p->rm.acl_entries = kcalloc(2, sizeof(*p->rm.acl_entries),
 				    GFP_KERNEL_ACCOUNT);
 	if (!p->rm.acl_entries)
 		return -ENOMEM;
-	p->rm.acl_entries[0].vmid = cpu_to_le16(vm->vmid);
-	p->rm.acl_entries[0].perms = gunyah_acl_perms(b->flags);
-	p->rm.n_acl_entries = 1;
-	if (!p->lent) {
-		p->rm.acl_entries[1].vmid = cpu_to_le16(vm->mgr->host_vmid);
-		p->rm.acl_entries[1].perms = GUNYAH_RM_ACL_RWX;
-		p->rm.n_acl_entries = 2;
-	}
+	p->rm.n_acl_entries = gunyah_acl_build(p->rm.acl_entries, b->vm->vmid,
+					       b->vm->mgr->host_vmid, b->flags,
+					       p->lent);
 	return 0;
 }
 

@@ -93,4 +93,16 @@ bool gunyah_folio_in_direct_map(struct folio *folio);
 bool gunyah_can_lend(void);
 void gunyah_mem_stats_show(struct seq_file *s);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+void gunyah_mem_entries_add(struct gunyah_rm_mem_entry *entries, size_t *n,
+			    phys_addr_t phys, u64 len);
+size_t gunyah_acl_build(struct gunyah_rm_mem_acl_entry *acl, u16 vmid,
+			u16 host_vmid, u32 flags, bool lend);
+int gunyah_parcel_remove_direct_map(struct gunyah_parcel *p,
+				    struct gunyah_binding *b);
+void gunyah_parcel_restore_direct_map(struct gunyah_parcel *p,
+				      struct gunyah_binding *b,
+				      unsigned long limit);
+#endif
+
 #endif /* __GUNYAH_VM_MEM_H */

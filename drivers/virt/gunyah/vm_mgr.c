@@ -20,6 +20,41 @@
 #include "rsc_mgr.h"
 #include "vm.h"
 
+/*
+ * The userspace ABI: binary compatible with the last Gunyah interface posted
+ * upstream, and laid out the same for 32-bit and 64-bit callers.
+ */
+static_assert(GH_CREATE_VM == 0x00004700);
+static_assert(GH_VM_SET_DTB_CONFIG == 0x40104702);
+static_assert(GH_VM_START == 0x00004703);
+static_assert(GH_VM_ADD_FUNCTION == 0x40104704);
+static_assert(GH_VM_REMOVE_FUNCTION == 0x40104707);
+static_assert(GH_CREATE_GUEST_MEM == 0x40404708);
+static_assert(GH_VM_MAP_MEM == 0x40204709);
+static_assert(GH_VM_SET_BOOT_CONTEXT == 0x4010470a);
+static_assert(sizeof(struct gh_vm_dtb_config) == 16);
+static_assert(offsetof(struct gh_vm_dtb_config, size) == 8);
+static_assert(sizeof(struct gh_fn_desc) == 16);
+static_assert(offsetof(struct gh_fn_desc, arg_size) == 4);
+static_assert(offsetof(struct gh_fn_desc, arg) == 8);
+static_assert(sizeof(struct gh_create_mem_args) == 64);
+static_assert(offsetof(struct gh_create_mem_args, size) == 8);
+static_assert(offsetof(struct gh_create_mem_args, reserved) == 16);
+static_assert(sizeof(struct gh_map_mem_args) == 32);
+static_assert(offsetof(struct gh_map_mem_args, flags) == 8);
+static_assert(offsetof(struct gh_map_mem_args, guest_mem_fd) == 12);
+static_assert(offsetof(struct gh_map_mem_args, offset) == 16);
+static_assert(offsetof(struct gh_map_mem_args, size) == 24);
+static_assert(sizeof(struct gh_vm_boot_context) == 16);
+static_assert(offsetof(struct gh_vm_boot_context, reserved) == 4);
+static_assert(offsetof(struct gh_vm_boot_context, value) == 8);
+static_assert(sizeof(struct gh_mem_label) == 16);
+static_assert(offsetof(struct gh_mem_label, label) == 8);
+static_assert(GH_MEM_FORCE_LEND == 1 && GH_MEM_FORCE_SHARE == 2 &&
+	      GH_MEM_ALLOW_READ == 0x10 && GH_MEM_ALLOW_WRITE == 0x20 &&
+	      GH_MEM_ALLOW_EXEC == 0x40 && GH_MEM_UNMAP == 0x100);
+static_assert(GHMF_CLOEXEC == 1 && GHMF_ALLOW_HUGEPAGE == 2);
+
 static struct gunyah_vm_mgr *to_mgr(struct file *filp)
 {
 	struct miscdevice *misc = filp->private_data;

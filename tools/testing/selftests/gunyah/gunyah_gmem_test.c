@@ -12,7 +12,9 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -276,6 +278,67 @@ TEST_F(lent, memory_comes_back_zeroed)
 	EXPECT_EQ(0, reads_sigbus(self->p));
 	EXPECT_EQ(0, self->p[0]);
 	EXPECT_EQ(0, self->p[SZ_1M + 3]);
+}
+
+#define CG	"/tmp/gh-cgroup"
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+static long long memory_current(const char *cg)
+{
+	char path[128], buf[64];
+
+	snprintf(path, sizeof(path), "%s/memory.current", cg);
+	if (gh_read_file(path, buf, sizeof(buf)) < 0)
+		return -1;
+	return strtoll(buf, NULL, 10);
+}
+
+/* Memory is charged to the creator's cgroup, whoever allocates it. */
+TEST(charged_to_the_creators_memcg)
+{
+	char pid[32];
+	long long before, after;
+	int dev, fd;
+
+	dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
+	if (dev < 0 && errno == ENOENT)
+		SKIP(return, "no /dev/gunyah: no Gunyah and no simulated RM");
+	ASSERT_GE(dev, 0);
+	mkdir(CG, 0755);
+	if (mount("none", CG, "cgroup2", 0, NULL) && errno != EBUSY)
+		SKIP(return, "no cgroup2 file system: %s", strerror(errno));
+	ASSERT_EQ(0, write_str(CG "/cgroup.subtree_control", "+memory"));
+	mkdir(CG "/creator", 0755);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+
+	/* Created from the "creator" cgroup... */
+	ASSERT_EQ(0, write_str(CG "/creator/cgroup.procs", pid));
+	fd = gh_create_mem(dev, 8 * SZ_1M, 0);
+	ASSERT_GE(fd, 0);
+	/* ...allocated from the root. */
+	ASSERT_EQ(0, write_str(CG "/cgroup.procs", pid));
+	before = memory_current(CG "/creator");
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 8 * SZ_1M));
+	after = memory_current(CG "/creator");
+	EXPECT_LE((long long)(8 * SZ_1M), after - before);
+
+	close(fd);
+	close(dev);
+	rmdir(CG "/creator");
+	umount(CG);
+	rmdir(CG);
 }
 
 TEST_HARNESS_MAIN

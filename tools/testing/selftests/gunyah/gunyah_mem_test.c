@@ -511,4 +511,36 @@ TEST_F(mem, every_start_call_failing_unwinds)
 	EXPECT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
 }
 
+/* A teardown call the RM refuses once is retried: nothing is left behind. */
+TEST_F(mem, teardown_calls_failing_once_are_retried)
+{
+	static const unsigned int ids[] = {
+		0x56000005,	/* VM_STOP */
+		0x56000006,	/* VM_RESET */
+		0x51000015,	/* MEM_RECLAIM */
+		0x56000002,	/* VM_DEALLOCATE */
+	};
+	long long hits = sim_counter("faults_hit");
+	char cmd[64];
+	size_t i;
+	int vm, gmem;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++) {
+		vm = ioctl(self->dev, GH_CREATE_VM, 0);
+		ASSERT_GE(vm, 0);
+		gmem = gh_setup_bootable(self->dev, vm);
+		ASSERT_GE(gmem, 0);
+		ASSERT_EQ(0, ioctl(vm, GH_VM_START, 0));
+		snprintf(cmd, sizeof(cmd), "fail %#x 1 0x5", ids[i]);
+		ASSERT_EQ(0, sim_ctl(cmd));
+		close(vm);
+		close(gmem);
+		EXPECT_EQ(hits + (long long)i + 1, sim_counter("faults_hit"))
+			TH_LOG("msg %#x", ids[i]);
+		EXPECT_EQ(0, sim_counter("vms")) TH_LOG("msg %#x", ids[i]);
+		EXPECT_EQ(0, sim_counter("parcels")) TH_LOG("msg %#x", ids[i]);
+		EXPECT_EQ(0, gh_mem_total("pages_lent")) TH_LOG("msg %#x", ids[i]);
+	}
+}
+
 TEST_HARNESS_MAIN

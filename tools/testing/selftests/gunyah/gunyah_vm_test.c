@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -248,6 +249,74 @@ TEST_F(vm, close_in_any_order)
 	close(self->vm);
 	self->vm = -1;
 	EXPECT_EQ(0, gh_mem_total("parcels"));
+}
+
+struct racer {
+	int vm;
+	int gmem;
+	int which;
+	int unexpected;
+};
+
+/* Each thread hammers one kind of ioctl; any errno but the allowed ones counts. */
+static void *race(void *arg)
+{
+	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE + SZ_1M,
+				      .size = SZ_64K };
+	struct gh_mem_label l = { .guest_addr = 0xc0000000UL };
+	struct racer *r = arg;
+	int i, ret;
+
+	for (i = 0; i < 200; i++) {
+		switch (r->which) {
+		case 0:
+			ret = ioctl(r->vm, GH_VM_SET_DTB_CONFIG, &d);
+			break;
+		case 1:
+			ret = gh_map(r->vm, r->gmem, 0xc0000000UL, SZ_2M, SZ_64K,
+				     GH_MEM_FORCE_SHARE | GH_MEM_ALLOW_READ);
+			if (!ret || errno == EEXIST)
+				ret = gh_map(r->vm, r->gmem, 0xc0000000UL, SZ_2M,
+					     SZ_64K, GH_MEM_FORCE_SHARE |
+					     GH_MEM_ALLOW_READ | GH_MEM_UNMAP);
+			break;
+		case 2:
+			ret = ioctl(r->vm, GH_VM_GET_MEM_LABEL, &l);
+			break;
+		default:
+			ret = ioctl(r->vm, GH_VM_START, 0);
+			break;
+		}
+		/* EBUSY: started meanwhile; ENOENT/EEXIST: the other racer's binding. */
+		if (ret && errno != EBUSY && errno != ENOENT && errno != EEXIST)
+			r->unexpected++;
+	}
+	return NULL;
+}
+
+TEST_F(vm, concurrent_ioctls)
+{
+	struct racer r[4];
+	pthread_t t[4];
+	int gmem, i;
+
+	gmem = gh_setup_bootable(self->dev, self->vm);
+	ASSERT_GE(gmem, 0);
+	ASSERT_EQ(0, ftruncate(gmem, 4 * SZ_1M));
+	for (i = 0; i < 4; i++) {
+		r[i] = (struct racer){ .vm = self->vm, .gmem = gmem, .which = i };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, race, &r[i]));
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(0, r[i].unexpected) TH_LOG("racer %d", i);
+	}
+	/* It started exactly once and comes apart cleanly. */
+	EXPECT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
+	close(self->vm);
+	self->vm = -1;
+	EXPECT_EQ(0, gh_mem_total("parcels"));
+	close(gmem);
 }
 
 TEST_HARNESS_MAIN

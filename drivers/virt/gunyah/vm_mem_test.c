@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for the parcel builders: coalescing of memory entries, the
+ * ACLs of lent and shared parcels, and the direct-map state of each page
+ * a lend takes away and a reclaim gives back.
+ */
+
+#include <kunit/test.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/set_memory.h>
+
+#include "vm_mem.h"
+
+static u64 entry_base(const struct gunyah_rm_mem_entry *e)
+{
+	return le64_to_cpu(e->phys_addr);
+}
+
+static u64 entry_size(const struct gunyah_rm_mem_entry *e)
+{
+	return le64_to_cpu(e->size);
+}
+
+/* Neighbours in both guest order and physical memory become one entry. */
+static void mem_entries_coalesce(struct kunit *test)
+{
+	struct gunyah_rm_mem_entry e[8] = {};
+	size_t n = 0;
+
+	gunyah_mem_entries_add(e, &n, 0x80000000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 0x80001000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 0x80002000, SZ_2M);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, entry_base(&e[0]), 0x80000000);
+	KUNIT_EXPECT_EQ(test, entry_size(&e[0]), 2 * SZ_4K + SZ_2M);
+}
+
+/* A gap, or memory that comes physically before, starts a new entry. */
+static void mem_entries_split(struct kunit *test)
+{
+	struct gunyah_rm_mem_entry e[8] = {};
+	size_t n = 0;
+
+	gunyah_mem_entries_add(e, &n, 0x90000000, SZ_4K);
+	/* physically just below: contiguous, but not in guest order */
+	gunyah_mem_entries_add(e, &n, 0x8ffff000, SZ_4K);
+	/* one page gap */
+	gunyah_mem_entries_add(e, &n, 0x90001000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 0x90003000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 0x90004000, SZ_4K);
+	KUNIT_ASSERT_EQ(test, n, 4);
+	KUNIT_EXPECT_EQ(test, entry_base(&e[0]), 0x90000000);
+	KUNIT_EXPECT_EQ(test, entry_base(&e[1]), 0x8ffff000);
+	KUNIT_EXPECT_EQ(test, entry_base(&e[2]), 0x90001000);
+	KUNIT_EXPECT_EQ(test, entry_size(&e[2]), SZ_4K);
+	KUNIT_EXPECT_EQ(test, entry_base(&e[3]), 0x90003000);
+	KUNIT_EXPECT_EQ(test, entry_size(&e[3]), 2 * SZ_4K);
+}
+
+/* A lend names only the guest, with exactly the binding's rights. */
+static void acl_lend(struct kunit *test)
+{
+	struct gunyah_rm_mem_acl_entry acl[2] = {};
+
+	KUNIT_ASSERT_EQ(test, gunyah_acl_build(acl, 0x80, 3, GH_MEM_ALLOW_RWX,
+					       true), 1);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(acl[0].vmid), 0x80);
+	KUNIT_EXPECT_EQ(test, acl[0].perms, GUNYAH_RM_ACL_RWX);
+
+	KUNIT_ASSERT_EQ(test, gunyah_acl_build(acl, 0x81, 3, GH_MEM_ALLOW_READ |
+					       GH_MEM_ALLOW_EXEC, true), 1);
+	KUNIT_EXPECT_EQ(test, acl[0].perms, GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_X);
+}
+
+/* A share names the guest with its rights and the host with all of them. */
+static void acl_share(struct kunit *test)
+{
+	struct gunyah_rm_mem_acl_entry acl[2] = {};
+
+	KUNIT_ASSERT_EQ(test, gunyah_acl_build(acl, 0x82, 3, GH_MEM_ALLOW_READ,
+					       false), 2);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(acl[0].vmid), 0x82);
+	KUNIT_EXPECT_EQ(test, acl[0].perms, GUNYAH_RM_ACL_R);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(acl[1].vmid), 3);
+	KUNIT_EXPECT_EQ(test, acl[1].perms, GUNYAH_RM_ACL_RWX);
+	KUNIT_EXPECT_EQ(test, acl[1].reserved, 0);
+
+	KUNIT_ASSERT_EQ(test, gunyah_acl_build(acl, 0x82, 3, GH_MEM_ALLOW_WRITE,
+					       false), 2);
+	KUNIT_EXPECT_EQ(test, acl[0].perms, GUNYAH_RM_ACL_W);
+}
+
+/* A parcel of a small folio and a 16-page folio, as a binding of 17 pages. */
+struct dm_fixture {
+	struct folio *folios[2];
+	struct gunyah_parcel p;
+	struct gunyah_binding b;
+};
+
+static int dm_init(struct kunit *test)
+{
+	struct dm_fixture *f;
+
+	if (!can_set_direct_map())
+		kunit_skip(test, "the direct map cannot be changed (rodata=full off)");
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	test->priv = f;
+	f->folios[0] = folio_alloc(GFP_KERNEL, 0);
+	f->folios[1] = folio_alloc(GFP_KERNEL, 4);
+	if (!f->folios[0] || !f->folios[1]) {
+		if (f->folios[0])
+			folio_put(f->folios[0]);
+		if (f->folios[1])
+			folio_put(f->folios[1]);
+		f->folios[0] = NULL;
+		f->folios[1] = NULL;
+		KUNIT_FAIL(test, "no memory for the test folios");
+		return -ENOMEM;
+	}
+	/* File indices as the page cache would have them. */
+	f->folios[0]->index = 15;
+	f->folios[1]->index = 16;
+	f->p.folios = f->folios;
+	f->p.nr_folios = 2;
+	f->b.pgoff = 15;
+	f->b.nr = 17;
+	return 0;
+}
+
+static void dm_exit(struct kunit *test)
+{
+	struct dm_fixture *f = test->priv;
+	int i;
+
+	if (!f || !f->folios[0] || !f->folios[1])
+		return;
+	/* Whatever a case left removed goes back before the pages are freed. */
+	f->b.nr = 17;
+	gunyah_parcel_restore_direct_map(&f->p, &f->b, ULONG_MAX);
+	for (i = 0; i < 2; i++)
+		folio_put(f->folios[i]);
+}
+
+static int dm_present(struct dm_fixture *f)
+{
+	int i, n = 0;
+
+	n += kernel_page_present(folio_page(f->folios[0], 0));
+	for (i = 0; i < 16; i++)
+		n += kernel_page_present(folio_page(f->folios[1], i));
+	return n;
+}
+
+/* Present before a lend, absent while lent, present after reclaim. */
+static void direct_map_lend_and_reclaim(struct kunit *test)
+{
+	struct dm_fixture *f = test->priv;
+
+	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
+	KUNIT_ASSERT_EQ(test, gunyah_parcel_remove_direct_map(&f->p, &f->b), 0);
+	KUNIT_EXPECT_EQ(test, dm_present(f), 0);
+	gunyah_parcel_restore_direct_map(&f->p, &f->b, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
+	KUNIT_EXPECT_TRUE(test, gunyah_folio_in_direct_map(f->folios[1]));
+}
+
+/* Undoing a removal that got part of the way restores just those pages. */
+static void direct_map_partial_restore(struct kunit *test)
+{
+	struct dm_fixture *f = test->priv;
+
+	KUNIT_ASSERT_EQ(test, gunyah_parcel_remove_direct_map(&f->p, &f->b), 0);
+	gunyah_parcel_restore_direct_map(&f->p, &f->b, 5);
+	KUNIT_EXPECT_EQ(test, dm_present(f), 5);
+	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[0], 0)));
+	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[1], 3)));
+	KUNIT_EXPECT_FALSE(test, kernel_page_present(folio_page(f->folios[1], 4)));
+	KUNIT_EXPECT_FALSE(test, gunyah_folio_in_direct_map(f->folios[1]));
+	gunyah_parcel_restore_direct_map(&f->p, &f->b, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
+}
+
+/* A binding that covers only part of a folio leaves the rest alone. */
+static void direct_map_partial_binding(struct kunit *test)
+{
+	struct dm_fixture *f = test->priv;
+
+	f->b.nr = 9;	/* index 15 .. 23: the small folio and 8 of 16 pages */
+	KUNIT_ASSERT_EQ(test, gunyah_parcel_remove_direct_map(&f->p, &f->b), 0);
+	KUNIT_EXPECT_EQ(test, dm_present(f), 8);
+	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[1], 8)));
+	KUNIT_EXPECT_FALSE(test, kernel_page_present(folio_page(f->folios[1], 7)));
+	gunyah_parcel_restore_direct_map(&f->p, &f->b, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
+}
+
+static struct kunit_case gunyah_parcel_builder_cases[] = {
+	KUNIT_CASE(mem_entries_coalesce),
+	KUNIT_CASE(mem_entries_split),
+	KUNIT_CASE(acl_lend),
+	KUNIT_CASE(acl_share),
+	{}
+};
+
+static struct kunit_suite gunyah_parcel_builder_suite = {
+	.name = "gunyah_parcel_builders",
+	.test_cases = gunyah_parcel_builder_cases,
+};
+
+static struct kunit_case gunyah_direct_map_cases[] = {
+	KUNIT_CASE(direct_map_lend_and_reclaim),
+	KUNIT_CASE(direct_map_partial_restore),
+	KUNIT_CASE(direct_map_partial_binding),
+	{}
+};
+
+static struct kunit_suite gunyah_direct_map_suite = {
+	.name = "gunyah_direct_map",
+	.init = dm_init,
+	.exit = dm_exit,
+	.test_cases = gunyah_direct_map_cases,
+};
+
+kunit_test_suites(&gunyah_parcel_builder_suite, &gunyah_direct_map_suite);
