@@ -81,6 +81,12 @@ for h in $(git ls-files 'include/uapi/*.h'); do
 	grep -n 'CONFIG_' "$inst" >>"$LOGS/uapi.log"
 done
 result uapi-header "$LOGS/uapi.log"
+# Documentation: every page parses cleanly (docutils, Sphinx roles stubbed).
+RST=$(git ls-files 'Documentation/*.rst' 2>/dev/null)
+# shellcheck disable=SC2086
+python3 "$HARNESS/check_rst.py" $RST >"$LOGS/rst.log" 2>&1
+result rst "$LOGS/rst.log"
+
 # Devicetree bindings: what `make dt_binding_check` checks, by hand.
 BINDINGS=$(git ls-files 'Documentation/devicetree/bindings/*.yaml' 2>/dev/null)
 if [ -n "$BINDINGS" ]; then

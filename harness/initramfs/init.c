@@ -222,7 +222,9 @@ int main(void)
 		run_kselftests();
 		kmemleak_report();
 	} else if (job && !strcmp(job, "bench")) {
-		run_indented(KSFT_DIR "/gunyah", "./gh_bench", "");
+		int st = run_indented(KSFT_DIR "/gunyah", "./gh_bench", "");
+
+		say("GHTEST: gh_bench ended with status %#x\n", st);
 	} else {
 		main_job();
 	}
