@@ -590,9 +590,15 @@ static int gunyah_vm_unbind(struct gunyah_vm *vm, struct file *file,
 		back->parcel = NULL;
 	}
 
-	/* The whole parcel comes back; what remains is given again below. */
+	/*
+	 * The whole parcel comes back; what remains is given again below.
+	 * Punch hole may reclaim it meanwhile, under the file's lock only:
+	 * look and reclaim under that lock.
+	 */
+	down_write(&b->gmem->bindings_lock);
 	was_given = b->parcel;
-	ret = gunyah_binding_reclaim_locked(b);
+	ret = gunyah_binding_reclaim(b);
+	up_write(&b->gmem->bindings_lock);
 	if (ret)
 		goto err_free_back;
 
