@@ -156,6 +156,57 @@ struct gh_fn_desc {
 #define GH_VM_REMOVE_FUNCTION		_IOW(GH_IOCTL_TYPE, 0x7, struct gh_fn_desc)
 
 /**
+ * struct gh_fn_vcpu_arg - argument of a %GH_FN_VCPU function
+ * @id: the vCPU's index, as the guest devicetree's cpu nodes count them
+ *
+ * Adding it returns a vCPU fd; removing needs the same id.
+ */
+struct gh_fn_vcpu_arg {
+	__u32 id;
+};
+
+/* The irqfd's interrupt is level triggered: it stays asserted until the
+ * guest acknowledges it.
+ */
+#define GH_IRQFD_FLAGS_LEVEL		(1UL << 0)
+
+/**
+ * struct gh_fn_irqfd_arg - argument of a %GH_FN_IRQFD function
+ * @fd: an eventfd; signalling it interrupts the guest
+ * @label: the label of the doorbell in the guest devicetree
+ * @flags: %GH_IRQFD_FLAGS_LEVEL
+ * @padding: must be zero
+ */
+struct gh_fn_irqfd_arg {
+	__u32 fd;
+	__u32 label;
+	__u32 flags;
+	__u32 padding;
+};
+
+/* Signal the eventfd only when the written value equals datamatch. */
+#define GH_IOEVENTFD_FLAGS_DATAMATCH	(1UL << 0)
+
+/**
+ * struct gh_fn_ioeventfd_arg - argument of a %GH_FN_IOEVENTFD function
+ * @datamatch: with %GH_IOEVENTFD_FLAGS_DATAMATCH, the value to match
+ * @addr: guest address of the MMIO write
+ * @len: its length: 1, 2, 4 or 8, or 0 for any
+ * @fd: an eventfd signalled by matching writes, without an exit to
+ *	userspace
+ * @flags: %GH_IOEVENTFD_FLAGS_DATAMATCH
+ * @padding: must be zero
+ */
+struct gh_fn_ioeventfd_arg {
+	__u64 datamatch;
+	__u64 addr;
+	__u32 len;
+	__s32 fd;
+	__u32 flags;
+	__u32 padding;
+};
+
+/**
  * enum gh_map_flags - flags of &struct gh_map_mem_args
  * @GH_MEM_DEFAULT_ACCESS: lend if the kernel can take the pages out of its
  *	direct map (%GH_CAP_MEM_LEND), share otherwise
@@ -226,6 +277,121 @@ struct gh_mem_label {
 #define GH_VM_SET_MEM_LABEL		_IOW(GH_IOCTL_TYPE, 0xc, struct gh_mem_label)
 /* GH_VM_GET_MEM_LABEL - read a binding's label */
 #define GH_VM_GET_MEM_LABEL		_IOWR(GH_IOCTL_TYPE, 0xd, struct gh_mem_label)
+
+/*
+ * ioctls for a vCPU fd
+ */
+
+/**
+ * enum gh_vm_status - why a VM stopped, in a %GH_VCPU_EXIT_STATUS exit
+ * @GH_VM_STATUS_LOAD_FAILED: the VM could not be loaded
+ * @GH_VM_STATUS_EXITED: the VM exited (the guest powered off or reset)
+ * @GH_VM_STATUS_CRASHED: the VM crashed
+ */
+enum gh_vm_status {
+	GH_VM_STATUS_LOAD_FAILED	= 1,
+	GH_VM_STATUS_EXITED		= 2,
+	GH_VM_STATUS_CRASHED		= 3,
+};
+
+#define GH_VM_MAX_EXIT_REASON_SIZE	8u
+
+/**
+ * struct gh_vm_exit_info - how a VM exited
+ * @type: the Resource Manager's exit type
+ * @padding: zero
+ * @reason_size: bytes of @reason the Resource Manager gave
+ * @reason: the exit reason, not interpreted by the kernel
+ */
+struct gh_vm_exit_info {
+	__u16 type;
+	__u16 padding;
+	__u32 reason_size;
+	__u8 reason[GH_VM_MAX_EXIT_REASON_SIZE];
+};
+
+/**
+ * enum gh_vcpu_exit - why GH_VCPU_RUN returned to userspace
+ * @GH_VCPU_EXIT_UNKNOWN: nothing for userspace to do; run again
+ * @GH_VCPU_EXIT_MMIO: the guest accessed an address no one emulates in the
+ *	kernel; see &gh_vcpu_run.mmio
+ * @GH_VCPU_EXIT_STATUS: the VM stopped; see &gh_vcpu_run.status
+ * @GH_VCPU_EXIT_PAGE_FAULT: the guest faulted on memory; see
+ *	&gh_vcpu_run.page_fault
+ */
+enum gh_vcpu_exit {
+	GH_VCPU_EXIT_UNKNOWN,
+	GH_VCPU_EXIT_MMIO,
+	GH_VCPU_EXIT_STATUS,
+	GH_VCPU_EXIT_PAGE_FAULT,
+};
+
+/**
+ * enum gh_vcpu_resume_action - what userspace did with an exit
+ * @GH_VCPU_RESUME_HANDLED: emulated (for an MMIO read, the data is in
+ *	&gh_vcpu_run.mmio.data)
+ * @GH_VCPU_RESUME_FAULT: inject a fault into the guest instead
+ * @GH_VCPU_RESUME_RETRY: retry the access
+ */
+enum gh_vcpu_resume_action {
+	GH_VCPU_RESUME_HANDLED = 0,
+	GH_VCPU_RESUME_FAULT,
+	GH_VCPU_RESUME_RETRY,
+};
+
+/**
+ * struct gh_vcpu_run - the vCPU's run structure, shared by mmap of the vCPU
+ *	fd (%GH_VCPU_MMAP_SIZE bytes)
+ * @immediate_exit: set by userspace: GH_VCPU_RUN returns EINTR at once
+ * @padding: unused
+ * @exit_reason: an &enum gh_vcpu_exit, set by the kernel
+ * @mmio: for %GH_VCPU_EXIT_MMIO
+ * @mmio.phys_addr: guest address accessed
+ * @mmio.data: the value written, or for a read the value to return
+ * @mmio.len: bytes accessed, 1 to 8
+ * @mmio.is_write: the access was a write
+ * @mmio.resume_action: an &enum gh_vcpu_resume_action, set by userspace
+ * @status: for %GH_VCPU_EXIT_STATUS
+ * @status.status: an &enum gh_vm_status
+ * @status.exit_info: how the VM exited
+ * @page_fault: for %GH_VCPU_EXIT_PAGE_FAULT
+ * @page_fault.phys_addr: guest address of the fault
+ * @page_fault.attempt: the kernel's errno trying to resolve it
+ * @page_fault.resume_action: an &enum gh_vcpu_resume_action
+ */
+struct gh_vcpu_run {
+	__u8 immediate_exit;
+	__u8 padding[7];
+
+	__u32 exit_reason;
+	__u32 padding2;
+
+	union {
+		struct {
+			__u64 phys_addr;
+			__u8  data[8];
+			__u32 len;
+			__u8  is_write;
+			__u8  resume_action;
+			__u8  padding[2];
+		} mmio;
+
+		struct {
+			__u32 status;
+			struct gh_vm_exit_info exit_info;
+		} status;
+
+		struct {
+			__u64 phys_addr;
+			__s32 attempt;
+			__u8  resume_action;
+			__u8  padding[3];
+		} page_fault;
+	};
+};
+
+#define GH_VCPU_RUN			_IO(GH_IOCTL_TYPE, 0x5)
+#define GH_VCPU_MMAP_SIZE		_IO(GH_IOCTL_TYPE, 0x6)
 
 /**
  * enum gh_vm_boot_context_reg - register sets GH_VM_SET_BOOT_CONTEXT sets
