@@ -29,6 +29,7 @@
 
 #include "rsc_mgr.h"
 #include "vm.h"
+#include "vm_fn.h"
 
 /* How long the RM may take to act on a stop or a reset. */
 #define GUNYAH_VM_STATUS_TIMEOUT	(10 * HZ)
@@ -192,6 +193,7 @@ static void gunyah_vm_teardown(struct gunyah_vm *vm)
 	if (!vm->vmid_allocated)
 		return;
 
+	gunyah_vm_functions_unbind(vm);
 	ret = gunyah_vm_teardown_step(vm, "stop", gunyah_vm_stop_step);
 	if (ret)
 		goto broken;
@@ -309,6 +311,11 @@ static int gunyah_vm_start(struct gunyah_vm *vm)
 	if (ret)
 		goto err_teardown;
 
+	/* vCPUs and doorbells find their capabilities and interrupts. */
+	ret = gunyah_vm_functions_bind(vm);
+	if (ret)
+		goto err_teardown;
+
 	/* From here the guest may touch its memory, even if the start fails. */
 	WRITE_ONCE(vm->guest_ran, true);
 	ret = gunyah_rm_vm_start(rm, vm->vmid);
@@ -376,21 +383,23 @@ static int gunyah_vm_set_boot_context(struct gunyah_vm *vm,
 	return 0;
 }
 
-/*
- * No function type is available yet: vCPUs, irqfds and ioeventfds come
- * with the functions of the VM. The descriptor is still checked the way
- * the functions will need it.
- */
 static long gunyah_vm_function(struct gunyah_vm *vm, void __user *argp,
 			       bool add)
 {
 	struct gh_fn_desc desc;
+	long ret;
 
 	if (copy_from_user(&desc, argp, sizeof(desc)))
 		return -EFAULT;
-	if (desc.arg_size > GH_FN_MAX_ARG_SIZE)
-		return -EINVAL;
-	return add ? -EINVAL : -ENOENT;
+	mutex_lock(&vm->lock);
+	if (vm->state == GUNYAH_VM_BROKEN)
+		ret = -EIO;
+	else if (add)
+		ret = gunyah_vm_function_add(vm, &desc);
+	else
+		ret = gunyah_vm_function_remove(vm, &desc);
+	mutex_unlock(&vm->lock);
+	return ret;
 }
 
 static long gunyah_vm_ioctl(struct file *filp, unsigned int cmd,
@@ -485,6 +494,7 @@ static void gunyah_vm_free(struct kref *kref)
 			vm->vmid);
 		return;
 	}
+	gunyah_vm_functions_free(vm);
 	gunyah_vm_mem_free(vm);
 	ida_free(&vm->mgr->ids, vm->id);
 	mutex_destroy(&vm->lock);
@@ -579,6 +589,9 @@ long gunyah_vm_create(struct gunyah_vm_mgr *mgr, unsigned long type)
 	init_waitqueue_head(&vm->status_wq);
 	vm->rm_status = GUNYAH_RM_VM_STATUS_NO_STATE;
 	gunyah_vm_mem_init(&vm->mem);
+	INIT_LIST_HEAD(&vm->functions);
+	spin_lock_init(&vm->mmio_lock);
+	INIT_LIST_HEAD(&vm->ioeventfds);
 
 	ret = ida_alloc(&mgr->ids, GFP_KERNEL);
 	if (ret < 0)

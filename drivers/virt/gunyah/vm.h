@@ -90,6 +90,9 @@ struct gunyah_vm_exit {
  * @guest_ran: VM_START was sent: the guest may have used its memory (set
  *             once, never cleared; read without the lock by reclaim)
  * @mem: the memory bindings
+ * @functions: the VM's &struct gunyah_vm_function, under @lock
+ * @mmio_lock: protects @ioeventfds, which the vCPU run loop reads
+ * @ioeventfds: the VM's ioeventfds
  * @status_lock: protects the fields below; taken in the notifier
  * @rm_status: the last VM_STATUS the RM sent, or the state our last call
  *             put the VM in
@@ -114,6 +117,9 @@ struct gunyah_vm {
 	struct gunyah_rm_hyp_resources *resources;
 	bool guest_ran;
 	struct gunyah_vm_mem mem;
+	struct list_head functions;
+	spinlock_t mmio_lock;		/* see above: @ioeventfds */
+	struct list_head ioeventfds;
 
 	spinlock_t status_lock;		/* the notifier's fields below */
 	u8 rm_status;

@@ -54,6 +54,23 @@ static_assert(GH_MEM_FORCE_LEND == 1 && GH_MEM_FORCE_SHARE == 2 &&
 	      GH_MEM_ALLOW_READ == 0x10 && GH_MEM_ALLOW_WRITE == 0x20 &&
 	      GH_MEM_ALLOW_EXEC == 0x40 && GH_MEM_UNMAP == 0x100);
 static_assert(GHMF_CLOEXEC == 1 && GHMF_ALLOW_HUGEPAGE == 2);
+static_assert(GH_VCPU_RUN == 0x00004705 && GH_VCPU_MMAP_SIZE == 0x00004706);
+static_assert(sizeof(struct gh_fn_vcpu_arg) == 4);
+static_assert(sizeof(struct gh_fn_irqfd_arg) == 16);
+static_assert(sizeof(struct gh_fn_ioeventfd_arg) == 32);
+static_assert(offsetof(struct gh_fn_ioeventfd_arg, len) == 16);
+static_assert(offsetof(struct gh_fn_ioeventfd_arg, fd) == 20);
+static_assert(sizeof(struct gh_vm_exit_info) == 16);
+static_assert(sizeof(struct gh_vcpu_run) == 40);
+static_assert(offsetof(struct gh_vcpu_run, exit_reason) == 8);
+static_assert(offsetof(struct gh_vcpu_run, mmio.phys_addr) == 16);
+static_assert(offsetof(struct gh_vcpu_run, mmio.data) == 24);
+static_assert(offsetof(struct gh_vcpu_run, mmio.len) == 32);
+static_assert(offsetof(struct gh_vcpu_run, mmio.is_write) == 36);
+static_assert(offsetof(struct gh_vcpu_run, mmio.resume_action) == 37);
+static_assert(offsetof(struct gh_vcpu_run, status.exit_info) == 20);
+static_assert(offsetof(struct gh_vcpu_run, page_fault.attempt) == 24);
+static_assert(offsetof(struct gh_vcpu_run, page_fault.resume_action) == 28);
 
 static struct gunyah_vm_mgr *to_mgr(struct file *filp)
 {

@@ -161,10 +161,12 @@ static inline uint32_t gh_fdt_finish(struct gh_fdt *f)
 
 /*
  * The guest devicetree the public RM accepts: a vm-config with image-name,
- * base-address and proxy vCPUs, a GICv3 node, /chosen, no /hypervisor.
+ * base-address and proxy vCPUs, a GICv3 node, /chosen, no /hypervisor;
+ * with bell_label non-zero, also a doorbell the host can ring (an irqfd).
  */
-static inline uint32_t gh_fdt_guest(void *buf, size_t size, uint64_t base,
-				    unsigned int ncpus)
+static inline uint32_t gh_fdt_guest_bell(void *buf, size_t size,
+					 uint64_t base, unsigned int ncpus,
+					 uint32_t bell_label)
 {
 	struct gh_fdt f;
 	char name[16];
@@ -213,10 +215,32 @@ static inline uint32_t gh_fdt_guest(void *buf, size_t size, uint64_t base,
 	gh_fdt_begin(&f, "vcpus");
 	gh_fdt_prop_str(&f, "affinity", "proxy");
 	gh_fdt_end(&f);
+	if (bell_label) {
+		uint8_t irq[12];
+
+		gh_fdt_begin(&f, "vdevices");
+		gh_fdt_begin(&f, "bell");
+		gh_fdt_prop_str(&f, "vdevice-type", "doorbell");
+		gh_fdt_prop_str(&f, "generate", "/hypervisor/bell");
+		gh_fdt_prop_u32(&f, "label", bell_label);
+		gh_fdt_prop(&f, "peer-default", NULL, 0);
+		gh_fdt_put32(irq, 0);		/* SPI */
+		gh_fdt_put32(irq + 4, bell_label);
+		gh_fdt_put32(irq + 8, 1);	/* edge */
+		gh_fdt_prop(&f, "interrupts", irq, sizeof(irq));
+		gh_fdt_end(&f);
+		gh_fdt_end(&f);
+	}
 	gh_fdt_end(&f);
 
 	gh_fdt_end(&f);
 	return gh_fdt_finish(&f);
+}
+
+static inline uint32_t gh_fdt_guest(void *buf, size_t size, uint64_t base,
+				    unsigned int ncpus)
+{
+	return gh_fdt_guest_bell(buf, size, base, ncpus, 0);
 }
 
 #endif /* __GH_FDT_H */

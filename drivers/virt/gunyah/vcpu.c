@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vCPUs (GH_FN_VCPU): the vCPU fd, its shared run structure, and the run
+ * loop.
+ *
+ * The VMs the host creates are proxy-scheduled: a vCPU runs only while the
+ * host calls vcpu_run for it. When the guest waits for an interrupt the
+ * hypervisor returns, and the host sleeps until the vCPU's wake-up
+ * interrupt fires. MMIO the kernel does not emulate (ioeventfds) goes to
+ * userspace. The kernel keeps its own copy of what the vCPU waits for, and
+ * reads from the shared page only the fields the pending exit defines.
+ *
+ * Lifetimes: the vCPU is referenced by its function (until removed or the
+ * VM is freed) and by its fd, which also holds a reference to the VM.
+ * Locking: @run_lock serialises GH_VCPU_RUN; @bound, @capid and @irq change
+ * only under both the VM's lock and @run_lock. A run waiting for the guest
+ * sleeps on the VM's status queue, which the wake-up interrupt, a VM exit
+ * and an unbind all wake.
+ */
+
+#define pr_fmt(fmt) "gunyah: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/gunyah.h>
+#include <linux/interrupt.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+#include "rsc_mgr.h"
+#include "vm.h"
+#include "vm_fn.h"
+
+/* What the vCPU waits for from userspace, as the kernel saw it. */
+enum gunyah_vcpu_pending {
+	GUNYAH_VCPU_PENDING_NONE,
+	GUNYAH_VCPU_PENDING_MMIO_READ,
+	GUNYAH_VCPU_PENDING_MMIO_WRITE,
+};
+
+/* How long a vCPU that powered off waits for the RM to report the exit. */
+#define GUNYAH_VCPU_EXIT_WAIT	HZ
+
+struct gunyah_vcpu {
+	struct kref kref;
+	struct gunyah_vm *vm;
+	u32 id;
+	struct mutex run_lock;		/* one GH_VCPU_RUN at a time */
+	struct gh_vcpu_run *run;	/* the page shared with userspace */
+
+	bool bound;
+	bool unbinding;			/* tells a sleeping run to give up */
+	u64 capid;
+	int irq;
+
+	bool wakeup;			/* the wake-up interrupt fired */
+
+	enum gunyah_vcpu_pending pending;
+	u32 mmio_len;
+};
+
+static void gunyah_vcpu_free(struct kref *kref)
+{
+	struct gunyah_vcpu *vcpu = container_of(kref, struct gunyah_vcpu, kref);
+
+	free_page((unsigned long)vcpu->run);
+	mutex_destroy(&vcpu->run_lock);
+	kfree(vcpu);
+}
+
+static irqreturn_t gunyah_vcpu_wakeup(int irq, void *data)
+{
+	struct gunyah_vcpu *vcpu = data;
+
+	WRITE_ONCE(vcpu->wakeup, true);
+	/* vCPUs sleep on the VM's status queue, so a VM exit wakes them all. */
+	wake_up_all(&vcpu->vm->status_wq);
+	return IRQ_HANDLED;
+}
+
+static u32 gunyah_vm_exit_status(u16 exit_type)
+{
+	/* The RM's exit type 5 is a guest software error. */
+	return exit_type == 5 ? GH_VM_STATUS_CRASHED : GH_VM_STATUS_EXITED;
+}
+
+/* Report the VM's exit; true if it has exited. */
+static bool gunyah_vcpu_status_exit(struct gunyah_vcpu *vcpu)
+{
+	struct gunyah_vm *vm = vcpu->vm;
+	struct gh_vcpu_run *run = vcpu->run;
+	struct gunyah_vm_exit exit;
+	bool exited;
+
+	spin_lock(&vm->status_lock);
+	exited = vm->exited;
+	exit = vm->exit;
+	spin_unlock(&vm->status_lock);
+	if (!exited)
+		return false;
+
+	run->exit_reason = GH_VCPU_EXIT_STATUS;
+	run->status.status = gunyah_vm_exit_status(exit.type);
+	run->status.exit_info.type = exit.type;
+	run->status.exit_info.padding = 0;
+	run->status.exit_info.reason_size = exit.reason_size;
+	memcpy(run->status.exit_info.reason, exit.reason,
+	       sizeof(run->status.exit_info.reason));
+	return true;
+}
+
+/* Take userspace's answer to the pending exit into resume_data. */
+static int gunyah_vcpu_resume(struct gunyah_vcpu *vcpu, u64 resume[3])
+{
+	struct gh_vcpu_run *run = vcpu->run;
+	u8 action;
+	u64 data = 0;
+
+	resume[0] = resume[1] = resume[2] = 0;
+	if (vcpu->pending == GUNYAH_VCPU_PENDING_NONE)
+		return 0;
+
+	action = READ_ONCE(run->mmio.resume_action);
+	switch (action) {
+	case GH_VCPU_RESUME_HANDLED:
+		resume[0] = 0;	/* emulated */
+		break;
+	case GH_VCPU_RESUME_RETRY:
+		resume[0] = 1;
+		break;
+	case GH_VCPU_RESUME_FAULT:
+		resume[0] = 2;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (vcpu->pending == GUNYAH_VCPU_PENDING_MMIO_READ &&
+	    action == GH_VCPU_RESUME_HANDLED) {
+		memcpy(&data, run->mmio.data, vcpu->mmio_len);
+		resume[1] = le64_to_cpu((__force __le64)data);
+	}
+	vcpu->pending = GUNYAH_VCPU_PENDING_NONE;
+	return 0;
+}
+
+static int gunyah_vcpu_mmio_exit(struct gunyah_vcpu *vcpu,
+				 const struct gunyah_hypercall_vcpu_run_resp *r,
+				 bool write)
+{
+	struct gh_vcpu_run *run = vcpu->run;
+	u64 addr = r->state_data[0], len = r->state_data[1];
+	__le64 data = cpu_to_le64(r->state_data[2]);
+
+	if (!len || len > sizeof(run->mmio.data))
+		return -EIO;
+	run->exit_reason = GH_VCPU_EXIT_MMIO;
+	run->mmio.phys_addr = addr;
+	run->mmio.len = len;
+	run->mmio.is_write = write;
+	run->mmio.resume_action = GH_VCPU_RESUME_HANDLED;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (write)
+		memcpy(run->mmio.data, &data, len);
+	vcpu->mmio_len = len;
+	vcpu->pending = write ? GUNYAH_VCPU_PENDING_MMIO_WRITE :
+				GUNYAH_VCPU_PENDING_MMIO_READ;
+	return 0;
+}
+
+/* Sleep until the vCPU's interrupt; false if a signal came first. */
+static bool gunyah_vcpu_sleep(struct gunyah_vcpu *vcpu)
+{
+	if (wait_event_interruptible(vcpu->vm->status_wq, READ_ONCE(vcpu->wakeup) ||
+				     READ_ONCE(vcpu->unbinding) ||
+				     READ_ONCE(vcpu->vm->exited)))
+		return false;
+	WRITE_ONCE(vcpu->wakeup, false);
+	return true;
+}
+
+static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
+{
+	struct gunyah_rm_transport *t = gunyah_rm_transport(vcpu->vm->mgr->rm);
+	struct gunyah_hypercall_vcpu_run_resp r;
+	struct gh_vcpu_run *run = vcpu->run;
+	u64 resume[3];
+	int ret;
+
+	if (mutex_lock_interruptible(&vcpu->run_lock))
+		return -EINTR;
+	if (!vcpu->bound || vcpu->unbinding) {
+		ret = vcpu->unbinding ? -ENODEV : -EINVAL;
+		goto out;
+	}
+	if (READ_ONCE(run->immediate_exit)) {
+		ret = -EINTR;
+		goto out;
+	}
+	run->exit_reason = GH_VCPU_EXIT_UNKNOWN;
+	/* A vCPU of a VM that has exited reports it at once. */
+	if (gunyah_vcpu_status_exit(vcpu)) {
+		ret = 0;
+		goto out;
+	}
+	ret = gunyah_vcpu_resume(vcpu, resume);
+	if (ret)
+		goto out;
+
+	for (;;) {
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		ret = t->hyp->vcpu_run(t, vcpu->capid, resume, &r);
+		resume[0] = resume[1] = resume[2] = 0;
+		if (ret == -EAGAIN) {
+			cond_resched();
+			continue;
+		}
+		if (ret)
+			break;
+
+		switch (r.state) {
+		case GUNYAH_VCPU_STATE_READY:
+			cond_resched();
+			continue;
+		case GUNYAH_VCPU_STATE_EXPECTS_WAKEUP:
+		case GUNYAH_VCPU_STATE_BLOCKED:
+			if (!gunyah_vcpu_sleep(vcpu)) {
+				ret = -EINTR;
+				goto out;
+			}
+			if (READ_ONCE(vcpu->unbinding)) {
+				ret = -ENODEV;
+				goto out;
+			}
+			continue;
+		case GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE:
+			/* An ioeventfd takes it without an exit. */
+			if (gunyah_vm_mmio_write(vcpu->vm, r.state_data[0],
+						 r.state_data[1], r.state_data[2]))
+				continue;
+			ret = gunyah_vcpu_mmio_exit(vcpu, &r, true);
+			goto out;
+		case GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_READ:
+			ret = gunyah_vcpu_mmio_exit(vcpu, &r, false);
+			goto out;
+		case GUNYAH_VCPU_STATE_POWERED_OFF:
+		case GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET:
+		case GUNYAH_VCPU_STATE_FAULT:
+			/* The RM reports how the VM ended; wait for it briefly. */
+			wait_event_interruptible_timeout(vcpu->vm->status_wq,
+							 READ_ONCE(vcpu->vm->exited),
+							 GUNYAH_VCPU_EXIT_WAIT);
+			if (!gunyah_vcpu_status_exit(vcpu)) {
+				run->exit_reason = GH_VCPU_EXIT_STATUS;
+				run->status.status = r.state == GUNYAH_VCPU_STATE_FAULT ?
+					GH_VM_STATUS_CRASHED : GH_VM_STATUS_EXITED;
+				memset(&run->status.exit_info, 0,
+				       sizeof(run->status.exit_info));
+			}
+			ret = 0;
+			goto out;
+		default:
+			pr_warn_ratelimited("vCPU %u: unknown state %llu\n",
+					    vcpu->id, r.state);
+			ret = -EIO;
+			goto out;
+		}
+	}
+out:
+	mutex_unlock(&vcpu->run_lock);
+	return ret;
+}
+
+static long gunyah_vcpu_ioctl(struct file *filp, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct gunyah_vcpu *vcpu = filp->private_data;
+
+	switch (cmd) {
+	case GH_VCPU_RUN:
+		return gunyah_vcpu_run(vcpu);
+	case GH_VCPU_MMAP_SIZE:
+		return PAGE_SIZE;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static vm_fault_t gunyah_vcpu_fault(struct vm_fault *vmf)
+{
+	struct gunyah_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(vcpu->run);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct gunyah_vcpu_vm_ops = {
+	.fault = gunyah_vcpu_fault,
+};
+
+static int gunyah_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff || vma_pages(vma) != 1)
+		return -EINVAL;
+	vma->vm_ops = &gunyah_vcpu_vm_ops;
+	return 0;
+}
+
+static int gunyah_vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct gunyah_vcpu *vcpu = filp->private_data;
+	struct gunyah_vm *vm = vcpu->vm;
+
+	kref_put(&vcpu->kref, gunyah_vcpu_free);
+	/* The fd kept the VM alive; this may tear it down. */
+	gunyah_vm_put(vm);
+	return 0;
+}
+
+static const struct file_operations gunyah_vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= gunyah_vcpu_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= gunyah_vcpu_mmap,
+	.release	= gunyah_vcpu_release,
+	.llseek		= noop_llseek,
+};
+
+static int gunyah_vcpu_add(struct gunyah_vm_function *f)
+{
+	const struct gh_fn_vcpu_arg *arg = (const void *)f->arg;
+	struct gunyah_vm_function *other;
+	struct gunyah_vcpu *vcpu;
+	struct file *file;
+	int ret;
+
+	list_for_each_entry(other, &f->vm->functions, list) {
+		const struct gh_fn_vcpu_arg *o = (const void *)other->arg;
+
+		if (other->ops == &gunyah_vcpu_ops && o->id == arg->id)
+			return -EEXIST;
+	}
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	kref_init(&vcpu->kref);
+	mutex_init(&vcpu->run_lock);
+	vcpu->vm = f->vm;
+	vcpu->id = arg->id;
+	vcpu->irq = -1;
+
+	file = anon_inode_getfile("gunyah-vcpu", &gunyah_vcpu_fops, vcpu, O_RDWR);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_free_page;
+	}
+	/* The fd holds the vCPU and the VM; the function holds the vCPU. */
+	kref_get(&vcpu->kref);
+	kref_get(&f->vm->kref);
+	f->file = file;
+	f->data = vcpu;
+	return 0;
+
+err_free_page:
+	free_page((unsigned long)vcpu->run);
+err_free:
+	kfree(vcpu);
+	return ret;
+}
+
+static int gunyah_vcpu_bind(struct gunyah_vm_function *f)
+{
+	struct gunyah_rm_transport *t = gunyah_rm_transport(f->vm->mgr->rm);
+	const struct gunyah_rm_hyp_resource *res;
+	struct gunyah_vcpu *vcpu = f->data;
+	int irq, ret;
+
+	res = gunyah_vm_find_resource(f->vm, GUNYAH_RESOURCE_TYPE_VCPU, vcpu->id);
+	if (!res)
+		return -ENODEV;
+	if (!t->hyp)
+		return -EOPNOTSUPP;
+	irq = t->hyp->virq_to_irq(t, le32_to_cpu(res->virq));
+	if (irq < 0)
+		return irq;
+	ret = request_irq(irq, gunyah_vcpu_wakeup, 0, "gunyah-vcpu", vcpu);
+	if (ret)
+		return ret;
+
+	mutex_lock(&vcpu->run_lock);
+	vcpu->capid = le64_to_cpu(res->cap_id);
+	vcpu->irq = irq;
+	vcpu->unbinding = false;
+	vcpu->bound = true;
+	mutex_unlock(&vcpu->run_lock);
+	return 0;
+}
+
+static void gunyah_vcpu_unbind(struct gunyah_vm_function *f)
+{
+	struct gunyah_vcpu *vcpu = f->data;
+
+	/* Wake a run sleeping for the guest, and wait until it has left. */
+	WRITE_ONCE(vcpu->unbinding, true);
+	wake_up_all(&vcpu->vm->status_wq);
+	mutex_lock(&vcpu->run_lock);
+	if (vcpu->bound)
+		free_irq(vcpu->irq, vcpu);
+	vcpu->bound = false;
+	vcpu->irq = -1;
+	mutex_unlock(&vcpu->run_lock);
+}
+
+static void gunyah_vcpu_release_fn(struct gunyah_vm_function *f)
+{
+	struct gunyah_vcpu *vcpu = f->data;
+
+	/* Removed: its fd, if still open, can no longer run it. */
+	WRITE_ONCE(vcpu->unbinding, true);
+	kref_put(&vcpu->kref, gunyah_vcpu_free);
+}
+
+static bool gunyah_vcpu_match(const struct gunyah_vm_function *f,
+			      const void *arg)
+{
+	const struct gh_fn_vcpu_arg *a = arg;
+
+	return ((struct gunyah_vcpu *)f->data)->id == a->id;
+}
+
+const struct gunyah_fn_ops gunyah_vcpu_ops = {
+	.type		= GH_FN_VCPU,
+	.arg_size	= sizeof(struct gh_fn_vcpu_arg),
+	.add		= gunyah_vcpu_add,
+	.bind		= gunyah_vcpu_bind,
+	.unbind		= gunyah_vcpu_unbind,
+	.release	= gunyah_vcpu_release_fn,
+	.match		= gunyah_vcpu_match,
+};

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VM functions against the simulated Resource Manager, which plays the
+ * guest from a script: vCPU fds and their run structure, every exit kind,
+ * immediate_exit and signals, ioeventfd and irqfd round trips, vCPUs in
+ * parallel threads, and closing fds while vCPUs run.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gh_util.h"
+#include "../kselftest_harness.h"
+
+#define SIM		GH_DEBUGFS "/rm_sim"
+#define UART		0x9000000UL
+#define BELL_LABEL	7
+#define NCPUS		4
+
+static int sim_ctl(const char *fmt, ...)
+{
+	char cmd[128];
+	va_list ap;
+	ssize_t n;
+	int fd;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	fd = open(SIM "/control", O_WRONLY);
+	if (fd < 0)
+		return -1;
+	n = write(fd, cmd, strlen(cmd));
+	close(fd);
+	return n == (ssize_t)strlen(cmd) ? 0 : -1;
+}
+
+static long long sim_counter(const char *fmt, ...)
+{
+	char key[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(key, sizeof(key), fmt, ap);
+	va_end(ap);
+	return gh_file_value(SIM "/counters", key);
+}
+
+static int add_vcpu(int vm, __u32 id)
+{
+	struct gh_fn_vcpu_arg arg = { .id = id };
+	struct gh_fn_desc d = {
+		.type = GH_FN_VCPU,
+		.arg_size = sizeof(arg),
+		.arg = (__u64)(unsigned long)&arg,
+	};
+
+	return ioctl(vm, GH_VM_ADD_FUNCTION, &d);
+}
+
+static int fn(int vm, unsigned long cmd, __u32 type, void *arg, __u32 size)
+{
+	struct gh_fn_desc d = {
+		.type = type,
+		.arg_size = size,
+		.arg = (__u64)(unsigned long)arg,
+	};
+
+	return ioctl(vm, cmd, &d);
+}
+
+FIXTURE(vcpu) {
+	int dev;
+	int vm;
+	int gmem;
+	int vcpu[NCPUS];
+	struct gh_vcpu_run *run[NCPUS];
+	int vmid;
+};
+
+FIXTURE_SETUP(vcpu)
+{
+	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE + SZ_1M,
+				      .size = SZ_64K };
+	char st[4096], *v;
+	void *p;
+	int i;
+
+	self->vm = -1;
+	self->gmem = -1;
+	for (i = 0; i < NCPUS; i++) {
+		self->vcpu[i] = -1;
+		self->run[i] = MAP_FAILED;
+	}
+	self->dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
+	if (self->dev < 0 && errno == ENOENT)
+		SKIP(return, "no /dev/gunyah: no Gunyah and no simulated RM");
+	ASSERT_GE(self->dev, 0);
+	if (access(SIM "/control", W_OK))
+		SKIP(return, "these cases script the simulated RM, which is absent");
+	ASSERT_EQ(0, sim_ctl("clear"));
+	self->vm = ioctl(self->dev, GH_CREATE_VM, 0);
+	ASSERT_GE(self->vm, 0);
+	self->gmem = gh_create_mem(self->dev, SZ_2M, 0);
+	ASSERT_GE(self->gmem, 0);
+	p = mmap(NULL, SZ_64K, PROT_READ | PROT_WRITE, MAP_SHARED, self->gmem, SZ_1M);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_NE(0, gh_fdt_guest_bell(p, SZ_64K, GH_GUEST_BASE, NCPUS, BELL_LABEL));
+	munmap(p, SZ_64K);
+	ASSERT_EQ(0, gh_map(self->vm, self->gmem, GH_GUEST_BASE, 0, SZ_2M,
+			    GH_MEM_FORCE_LEND | GH_MEM_ALLOW_RWX));
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &d));
+	for (i = 0; i < NCPUS; i++) {
+		self->vcpu[i] = add_vcpu(self->vm, i);
+		ASSERT_GE(self->vcpu[i], 0) TH_LOG("vcpu %d: %s", i, strerror(errno));
+		self->run[i] = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE, MAP_SHARED,
+				    self->vcpu[i], 0);
+		ASSERT_NE(MAP_FAILED, self->run[i]);
+	}
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0)) TH_LOG("start: %s",
+							     strerror(errno));
+	ASSERT_EQ(0, gh_vm_file(self->vm, "status", st, sizeof(st)));
+	v = strstr(st, "vmid ");
+	ASSERT_NE(NULL, v);
+	self->vmid = strtol(v + 5, NULL, 0);
+}
+
+FIXTURE_TEARDOWN(vcpu)
+{
+	int i;
+
+	for (i = 0; i < NCPUS; i++) {
+		if (self->run[i] != MAP_FAILED)
+			munmap(self->run[i], SZ_4K);
+		if (self->vcpu[i] >= 0)
+			close(self->vcpu[i]);
+	}
+	if (self->vm >= 0)
+		close(self->vm);
+	if (self->gmem >= 0)
+		close(self->gmem);
+	if (self->dev >= 0) {
+		EXPECT_EQ(0, sim_counter("vms"));
+		EXPECT_EQ(0, gh_mem_total("parcels"));
+		close(self->dev);
+	}
+}
+
+TEST_F(vcpu, fd_and_run_structure)
+{
+	struct gh_fn_vcpu_arg a = { .id = 0 };
+
+	EXPECT_EQ(FD_CLOEXEC, fcntl(self->vcpu[0], F_GETFD) & FD_CLOEXEC);
+	EXPECT_EQ(SZ_4K, ioctl(self->vcpu[0], GH_VCPU_MMAP_SIZE, 0));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 2 * SZ_4K, PROT_READ, MAP_SHARED,
+				   self->vcpu[0], 0));
+	EXPECT_EQ(EINVAL, errno);
+	/* The same id twice; an argument of the wrong size. */
+	EXPECT_EQ(-1, add_vcpu(self->vm, 0));
+	EXPECT_EQ(EEXIST, errno);
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_VCPU, &a, 3));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_VCPU, NULL, 4));
+	EXPECT_EQ(EFAULT, errno);
+	/* A vCPU the devicetree does not have cannot bind to the running VM. */
+	EXPECT_EQ(-1, add_vcpu(self->vm, NCPUS));
+	EXPECT_EQ(ENODEV, errno);
+	a.id = 99;
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_REMOVE_FUNCTION, GH_FN_VCPU, &a, 4));
+	EXPECT_EQ(ENOENT, errno);
+	/* Removed, its fd can no longer run it. */
+	a.id = 3;
+	EXPECT_EQ(0, fn(self->vm, GH_VM_REMOVE_FUNCTION, GH_FN_VCPU, &a, 4));
+	EXPECT_EQ(-1, ioctl(self->vcpu[3], GH_VCPU_RUN, 0));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, ioctl(self->vcpu[0], GH_VM_START, 0));
+	EXPECT_EQ(ENOTTY, errno);
+}
+
+TEST_F(vcpu, every_exit_kind)
+{
+	struct gh_vcpu_run *run = self->run[0];
+	int v = self->vcpu[0];
+
+	/* MMIO write. */
+	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x41", self->vmid, UART));
+	ASSERT_EQ(0, ioctl(v, GH_VCPU_RUN, 0));
+	EXPECT_EQ(GH_VCPU_EXIT_MMIO, run->exit_reason);
+	EXPECT_EQ(UART, run->mmio.phys_addr);
+	EXPECT_EQ(1, run->mmio.len);
+	EXPECT_EQ(1, run->mmio.is_write);
+	EXPECT_EQ(0x41, run->mmio.data[0]);
+
+	/* MMIO read: the value userspace leaves reaches the guest. */
+	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_read %#lx 4", self->vmid, UART + 0x18));
+	ASSERT_EQ(0, ioctl(v, GH_VCPU_RUN, 0));
+	EXPECT_EQ(GH_VCPU_EXIT_MMIO, run->exit_reason);
+	EXPECT_EQ(0, run->mmio.is_write);
+	EXPECT_EQ(4, run->mmio.len);
+	run->mmio.data[0] = 0x34;
+	run->mmio.data[1] = 0x12;
+	run->mmio.resume_action = GH_VCPU_RESUME_HANDLED;
+	ASSERT_EQ(0, sim_ctl("vcpu %d 0 poweroff", self->vmid));
+	ASSERT_EQ(0, ioctl(v, GH_VCPU_RUN, 0));
+	EXPECT_EQ(0x1234, sim_counter("vm.%d.vcpu0.last_read", self->vmid));
+
+	/* Power off: the VM's exit, with the RM's exit type. */
+	EXPECT_EQ(GH_VCPU_EXIT_STATUS, run->exit_reason);
+	EXPECT_EQ(GH_VM_STATUS_EXITED, run->status.status);
+	EXPECT_EQ(1, run->status.exit_info.type);
+	/* Every vCPU of an exited VM reports it at once. */
+	ASSERT_EQ(0, ioctl(self->vcpu[2], GH_VCPU_RUN, 0));
+	EXPECT_EQ(GH_VCPU_EXIT_STATUS, self->run[2]->exit_reason);
+}
+
+TEST_F(vcpu, bad_resume_action_refused)
+{
+	struct gh_vcpu_run *run = self->run[0];
+
+	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_read %#lx 1", self->vmid, UART));
+	ASSERT_EQ(0, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
+	run->mmio.resume_action = 9;
+	EXPECT_EQ(-1, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
+	EXPECT_EQ(EINVAL, errno);
+	/* Scribbling on other fields changes nothing the kernel trusts. */
+	run->mmio.len = 200;
+	run->mmio.resume_action = GH_VCPU_RESUME_HANDLED;
+	ASSERT_EQ(0, sim_ctl("vcpu %d 0 poweroff", self->vmid));
+	EXPECT_EQ(0, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
+	EXPECT_EQ(GH_VCPU_EXIT_STATUS, run->exit_reason);
+}
+
+static void on_usr1(int sig)
+{
+}
+
+struct runner {
+	int fd;
+	int ret;
+	int err;
+	pthread_t thread;
+};
+
+static void *run_thread(void *arg)
+{
+	struct runner *r = arg;
+
+	r->ret = ioctl(r->fd, GH_VCPU_RUN, 0);
+	r->err = errno;
+	return NULL;
+}
+
+TEST_F(vcpu, immediate_exit_and_signals)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct runner r = { .fd = self->vcpu[1] };
+	struct timespec ts = { .tv_nsec = 200 * 1000 * 1000 };
+
+	self->run[1]->immediate_exit = 1;
+	EXPECT_EQ(-1, ioctl(self->vcpu[1], GH_VCPU_RUN, 0));
+	EXPECT_EQ(EINTR, errno);
+	self->run[1]->immediate_exit = 0;
+
+	/* Idle guest: the run sleeps until a signal ends it, resumably. */
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, pthread_create(&r.thread, NULL, run_thread, &r));
+	nanosleep(&ts, NULL);
+	pthread_kill(r.thread, SIGUSR1);
+	pthread_join(r.thread, NULL);
+	EXPECT_EQ(-1, r.ret);
+	EXPECT_EQ(EINTR, r.err);
+
+	ASSERT_EQ(0, sim_ctl("vcpu %d 1 mmio_write %#lx 1 0x42", self->vmid, UART));
+	ASSERT_EQ(0, ioctl(self->vcpu[1], GH_VCPU_RUN, 0));
+	EXPECT_EQ(GH_VCPU_EXIT_MMIO, self->run[1]->exit_reason);
+	EXPECT_EQ(0x42, self->run[1]->mmio.data[0]);
+}
+
+TEST_F(vcpu, ioeventfd_round_trip)
+{
+	struct gh_fn_ioeventfd_arg io = { .addr = UART + 0x100, .len = 4 };
+	eventfd_t value = 0;
+	int efd = eventfd(0, EFD_NONBLOCK);
+
+	ASSERT_GE(efd, 0);
+	io.fd = efd;
+	ASSERT_EQ(0, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &io,
+			sizeof(io)));
+	/* Overlapping, a bad length, padding: refused. */
+	io.addr += 2;
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &io,
+			 sizeof(io)));
+	EXPECT_EQ(EEXIST, errno);
+	io.addr = UART + 0x200;
+	io.len = 3;
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &io,
+			 sizeof(io)));
+	EXPECT_EQ(EINVAL, errno);
+	io.len = 4;
+	io.padding = 1;
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &io,
+			 sizeof(io)));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* The matching write is taken in the kernel; the next one exits. */
+	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_write %#lx 4 7", self->vmid,
+			     UART + 0x100));
+	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x43", self->vmid, UART));
+	ASSERT_EQ(0, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
+	EXPECT_EQ(GH_VCPU_EXIT_MMIO, self->run[0]->exit_reason);
+	EXPECT_EQ(UART, self->run[0]->mmio.phys_addr);
+	EXPECT_EQ(0, eventfd_read(efd, &value));
+	EXPECT_EQ(1, value);
+
+	io.addr = UART + 0x100;
+	io.padding = 0;
+	EXPECT_EQ(0, fn(self->vm, GH_VM_REMOVE_FUNCTION, GH_FN_IOEVENTFD, &io,
+			sizeof(io)));
+	close(efd);
+}
+
+TEST_F(vcpu, irqfd_round_trip)
+{
+	struct gh_fn_irqfd_arg irq = { .label = BELL_LABEL };
+	struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
+	int efd = eventfd(0, 0), i;
+	long long rings = 0;
+
+	ASSERT_GE(efd, 0);
+	irq.fd = efd;
+	irq.padding = 1;
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IRQFD, &irq,
+			 sizeof(irq)));
+	EXPECT_EQ(EINVAL, errno);
+	irq.padding = 0;
+	irq.fd = 1000;
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IRQFD, &irq,
+			 sizeof(irq)));
+	EXPECT_EQ(EBADF, errno);
+	irq.fd = efd;
+	ASSERT_EQ(0, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IRQFD, &irq,
+			sizeof(irq)));
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IRQFD, &irq,
+			 sizeof(irq)));
+	EXPECT_EQ(EEXIST, errno);
+
+	ASSERT_EQ(0, eventfd_write(efd, 1));
+	for (i = 0; i < 100 && rings < 1; i++) {
+		nanosleep(&ts, NULL);
+		rings = sim_counter("vm.%d.bell%d.rings", self->vmid, BELL_LABEL);
+	}
+	EXPECT_EQ(1, rings);
+	EXPECT_EQ(0, fn(self->vm, GH_VM_REMOVE_FUNCTION, GH_FN_IRQFD, &irq,
+			sizeof(irq)));
+	close(efd);
+}
+
+TEST_F(vcpu, vcpus_in_parallel_threads)
+{
+	struct runner r[NCPUS];
+	int i;
+
+	for (i = 0; i < NCPUS; i++)
+		ASSERT_EQ(0, sim_ctl("vcpu %d %d mmio_write %#lx 1 %d", self->vmid,
+				     i, UART + 8 * i, '0' + i));
+	for (i = 0; i < NCPUS; i++) {
+		r[i].fd = self->vcpu[i];
+		ASSERT_EQ(0, pthread_create(&r[i].thread, NULL, run_thread, &r[i]));
+	}
+	for (i = 0; i < NCPUS; i++) {
+		pthread_join(r[i].thread, NULL);
+		EXPECT_EQ(0, r[i].ret) TH_LOG("vcpu %d: %s", i, strerror(r[i].err));
+		EXPECT_EQ(UART + 8 * i, self->run[i]->mmio.phys_addr);
+		EXPECT_EQ('0' + i, self->run[i]->mmio.data[0]);
+	}
+
+	/* All run again, idle; one powers the VM off; all see the exit. */
+	for (i = 0; i < NCPUS; i++)
+		ASSERT_EQ(0, pthread_create(&r[i].thread, NULL, run_thread, &r[i]));
+	ASSERT_EQ(0, sim_ctl("vcpu %d 0 poweroff", self->vmid));
+	for (i = 0; i < NCPUS; i++) {
+		pthread_join(r[i].thread, NULL);
+		EXPECT_EQ(0, r[i].ret) TH_LOG("vcpu %d: %s", i, strerror(r[i].err));
+		EXPECT_EQ(GH_VCPU_EXIT_STATUS, self->run[i]->exit_reason);
+	}
+}
+
+TEST_F(vcpu, closing_fds_while_vcpus_run)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct timespec ts = { .tv_nsec = 200 * 1000 * 1000 };
+	struct runner r = { .fd = self->vcpu[0] };
+	int i;
+
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, pthread_create(&r.thread, NULL, run_thread, &r));
+	nanosleep(&ts, NULL);
+	/* Everything but the running vCPU's fd goes; the VM lives on. */
+	for (i = 1; i < NCPUS; i++) {
+		munmap(self->run[i], SZ_4K);
+		self->run[i] = MAP_FAILED;
+		close(self->vcpu[i]);
+		self->vcpu[i] = -1;
+	}
+	close(self->vm);
+	self->vm = -1;
+	close(self->gmem);
+	self->gmem = -1;
+	EXPECT_EQ(1, sim_counter("vms"));
+	/* The guest still runs for the vCPU left. */
+	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x44", self->vmid, UART));
+	pthread_join(r.thread, NULL);
+	EXPECT_EQ(0, r.ret);
+	EXPECT_EQ(0x44, self->run[0]->mmio.data[0]);
+	/* The last fd closes, the VM is torn down (checked at teardown). */
+}
+
+TEST_HARNESS_MAIN
