@@ -119,7 +119,7 @@ static int gunyah_vcpu_resume(struct gunyah_vcpu *vcpu, u64 resume[3])
 	u8 action;
 	u64 data = 0;
 
-	resume[0] = resume[1] = resume[2] = 0;
+	memset(resume, 0, 3 * sizeof(*resume));
 	if (vcpu->pending == GUNYAH_VCPU_PENDING_NONE)
 		return 0;
 
@@ -215,7 +215,7 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 			break;
 		}
 		ret = t->hyp->vcpu_run(t, vcpu->capid, resume, &r);
-		resume[0] = resume[1] = resume[2] = 0;
+		memset(resume, 0, 3 * sizeof(*resume));
 		if (ret == -EAGAIN) {
 			cond_resched();
 			continue;
