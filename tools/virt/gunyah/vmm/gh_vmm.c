@@ -301,11 +301,16 @@ static void add_vcpu(struct vmm *v)
 		die("mmap of the vCPU run structure");
 }
 
-/* One line of the simulator's control file. */
+/* One line (ending in a newline) of the simulator's control file. */
 static void sim_command(int fd, const char *cmd)
 {
-	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
-		die(cmd);
+	size_t len = strlen(cmd);
+
+	if (write(fd, cmd, len) != (ssize_t)len) {
+		fprintf(stderr, "gh_vmm: %s \"%.*s\" failed: %s\n", SIM_CONTROL,
+			(int)len - 1, cmd, strerror(errno));
+		exit(1);
+	}
 }
 
 /* Make simulated vCPU 0 do what the guest binary does. */
