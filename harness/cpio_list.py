@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Write a gen_init_cpio file list for the test initramfs.
 
-Usage: cpio_list.py INIT KSELFTEST_INSTALL_DIR
+Usage: cpio_list.py INIT KSELFTEST_INSTALL_DIR [VMM_DIR]
 The list holds the device nodes init needs before devtmpfs is mounted, the
-init program, and the installed kselftest tree (binaries and the
-kselftest-list.txt that init reads to know what to run).
+init program, the installed kselftest tree (binaries and the
+kselftest-list.txt that init reads to know what to run) and, from VMM_DIR,
+the example VMM and its guest as /gunyah/gh_vmm and /gunyah/guest.bin.
 """
 import os
 import sys
@@ -33,6 +34,13 @@ def main():
             src = os.path.join(root, f)
             mode = os.stat(src).st_mode & 0o777
             out.append(f'file {dst}/{f} {src} {mode:o} 0 0')
+    if len(sys.argv) > 3:
+        vmm = sys.argv[3]
+        out += [
+            'dir /gunyah 0755 0 0',
+            f'file /gunyah/gh_vmm {os.path.join(vmm, "gh_vmm")} 0755 0 0',
+            f'file /gunyah/guest.bin {os.path.join(vmm, "guest.bin")} 0644 0 0',
+        ]
     print('\n'.join(out))
 
 

@@ -200,14 +200,18 @@ def main():
     if a.main:
         probs = kernel_problems(lines)
         for ln in lines:
-            if ln.startswith('GHMAIN:'):
+            if ln.startswith(('GHMAIN:', 'GHVMM:')):
                 print(ln)
-        job_rc = [int(m.group(1)) for m in
-                  (re.match(r'GHMAIN: main job exited with status (-?\d+)', ln)
+        job_rc = [(m.group(1), int(m.group(2))) for m in
+                  (re.match(r'GHMAIN: (main job|example VMM) exited with '
+                            r'status (-?\d+)', ln)
                    for ln in lines) if m]
-        ok = 'done' in markers and not probs and all(rc == 0 for rc in job_rc)
-        if any(rc != 0 for rc in job_rc):
+        ok = ('done' in markers and not probs and
+              all(rc == 0 for _, rc in job_rc))
+        if any(job == 'main job' and rc != 0 for job, rc in job_rc):
             print('main job: the main-job program failed')
+        if any(job == 'example VMM' and rc != 0 for job, rc in job_rc):
+            print('main job: the example VMM (gh_vmm) failed')
         if 'done' not in markers:
             print('main job: the boot did not finish (see the console log)')
         for p in probs:

@@ -10,8 +10,10 @@
  *        print their TAP nested inside one TAP document (each binary's own
  *        output indented by four spaces, as KTAP nests subtests), then ask
  *        kmemleak for a scan and print its report;
- *  main: show what the driver presents (/dev/gunyah) and run the main-job
- *        program /kselftest/gunyah/gh_main_job if the tree has one;
+ *  main: show what the driver presents (/dev/gunyah), run the main-job
+ *        program /kselftest/gunyah/gh_main_job if the tree has one, then
+ *        the example VMM, /gunyah/gh_vmm /gunyah/guest.bin, its output
+ *        prefixed "GHVMM: ";
  *  bench: run the guest-memory benchmark /kselftest/gunyah/gh_bench.
  *
  * Lines the harness parses start with "GHTEST:"; everything else init
@@ -37,6 +39,7 @@
 #define KSFT_DIR	"/kselftest"
 #define KSFT_LIST	KSFT_DIR "/kselftest-list.txt"
 #define TEST_TIMEOUT_S	600
+#define VMM_DIR		"/gunyah"	/* the example VMM and its guest */
 
 static void say(const char *fmt, ...)
 {
@@ -80,11 +83,12 @@ static void cat_file(const char *path, const char *indent)
 }
 
 /*
- * Run one program with its output piped back and indented; returns the
- * wait status, or -1 if it could not be started. A program that runs past
- * TEST_TIMEOUT_S is killed.
+ * Run one program (with one argument, if arg is not NULL) with its output
+ * piped back and indented; returns the wait status, or -1 if it could not
+ * be started. A program that runs past TEST_TIMEOUT_S is killed.
  */
-static int run_indented(const char *dir, const char *prog, const char *indent)
+static int run_indented(const char *dir, const char *prog, const char *arg,
+			const char *indent)
 {
 	int pipefd[2], status = -1;
 	char line[4096];
@@ -97,7 +101,7 @@ static int run_indented(const char *dir, const char *prog, const char *indent)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		char *argv[] = { (char *)prog, NULL };
+		char *argv[] = { (char *)prog, (char *)arg, NULL };
 
 		dup2(pipefd[1], 1);
 		dup2(pipefd[1], 2);
@@ -150,7 +154,7 @@ static void run_kselftests(void)
 		*test++ = '\0';
 		snprintf(dir, sizeof(dir), KSFT_DIR "/%s", names[i]);
 		say("# selftests: %s: %s\n", names[i], test);
-		st = run_indented(dir, test, "    ");
+		st = run_indented(dir, test, NULL, "    ");
 		if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
 			say("ok %d selftests: %s: %s\n", i + 1, names[i], test);
 		else if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 4)
@@ -199,9 +203,17 @@ static void main_job(void)
 		cat_file("/proc/misc", "GHMAIN:   ");
 	}
 	if (access(KSFT_DIR "/gunyah/gh_main_job", X_OK) == 0) {
-		int s = run_indented(KSFT_DIR "/gunyah", "./gh_main_job", "");
+		int s = run_indented(KSFT_DIR "/gunyah", "./gh_main_job", NULL, "");
 
 		say("GHMAIN: main job exited with status %d\n",
+		    WIFEXITED(s) ? WEXITSTATUS(s) : -1);
+	}
+	if (access(VMM_DIR "/gh_vmm", X_OK) == 0) {
+		int s;
+
+		say("GHMAIN: example VMM: gh_vmm guest.bin\n");
+		s = run_indented(VMM_DIR, "./gh_vmm", "guest.bin", "GHVMM: ");
+		say("GHMAIN: example VMM exited with status %d\n",
 		    WIFEXITED(s) ? WEXITSTATUS(s) : -1);
 	}
 }
@@ -222,7 +234,7 @@ int main(void)
 		run_kselftests();
 		kmemleak_report();
 	} else if (job && !strcmp(job, "bench")) {
-		int st = run_indented(KSFT_DIR "/gunyah", "./gh_bench", "");
+		int st = run_indented(KSFT_DIR "/gunyah", "./gh_bench", NULL, "");
 
 		say("GHTEST: gh_bench ended with status %#x\n", st);
 	} else {
