@@ -24,6 +24,7 @@
 
 #include <linux/device.h>
 #include <linux/gunyah.h>
+#include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irq_sim.h>
 #include <linux/irqdomain.h>
@@ -68,9 +69,9 @@ void rm_sim_irq_exit(struct gunyah_rm_sim *sim)
 	unsigned int hwirq, irq;
 
 	/*
-	 * Raised virqs were handled before their handlers were freed (the
-	 * irq_work runs as soon as it is queued, on the CPU that raised it);
-	 * irq_domain_remove_sim() waits for it anyway.
+	 * Nobody holds these irqs any more. A virq raised just before its
+	 * handler was freed was delivered by then: the irq_sim's irq_work
+	 * runs as soon as it is queued, on the CPU that raised it.
 	 */
 	for (hwirq = 0; hwirq < RM_SIM_NR_VIRQS; hwirq++) {
 		irq = irq_find_mapping(sim->irq_domain, hwirq);

@@ -16,8 +16,9 @@
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
-#include <linux/interrupt.h>
 #include <linux/gfp.h>
+#include <linux/gunyah.h>
+#include <linux/interrupt.h>
 #include <linux/libfdt.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
@@ -1660,7 +1661,8 @@ static void rm_sim_test_vcpu_wakeup(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
 	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_EXPECTS_WAKEUP);
 	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu0.asleep", vmid), 1);
-	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 mmio_write 0x1000 8 0x0123456789abcdef", vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 mmio_write 0x1000 8 %#llx", vmid,
+				    0x0123456789abcdefULL), 0);
 	KUNIT_EXPECT_FALSE(test, t_irq_came(&ti, HZ / 20));
 	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
 	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_EXPECTS_WAKEUP);
