@@ -67,7 +67,7 @@
 #define RM_SIM_MAX_ADDR		BIT_ULL(44)
 /* Virqs handed out in GET_HYP_RESOURCES: hwirq (virq - BASE) of @irq_domain */
 #define RM_SIM_VIRQ_BASE	64
-#define RM_SIM_NR_VIRQS		256
+#define RM_SIM_NR_VIRQS		1024	/* enough for every vCPU of every VM */
 #define RM_SIM_MAX_BELLS	32	/* doorbells per VM */
 #define RM_SIM_MAX_SCRIPT	64	/* queued script entries per vCPU */
 
