@@ -345,6 +345,7 @@ enum gh_vcpu_resume_action {
  * @immediate_exit: set by userspace: GH_VCPU_RUN returns EINTR at once
  * @padding: unused
  * @exit_reason: an &enum gh_vcpu_exit, set by the kernel
+ * @padding2: unused
  * @mmio: for %GH_VCPU_EXIT_MMIO
  * @mmio.phys_addr: guest address accessed
  * @mmio.data: the value written, or for a read the value to return
