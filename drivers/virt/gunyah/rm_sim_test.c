@@ -19,6 +19,7 @@
 #include <linux/gfp.h>
 #include <linux/gunyah.h>
 #include <linux/interrupt.h>
+#include <linux/kthread.h>
 #include <linux/libfdt.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
@@ -1737,6 +1738,71 @@ static void rm_sim_test_vcpu_stop(struct kunit *test)
 	t_vm_gone(c, vmid, &img);
 }
 
+struct t_runner {
+	struct t_ctx *c;
+	u64 capid;
+	unsigned int writes;
+	int err;
+	struct completion done;
+};
+
+/* Run a vCPU until it has seen T_RUNS writes, or an error. */
+#define T_RUNS	200
+
+static int t_runner_fn(void *data)
+{
+	struct gunyah_hypercall_vcpu_run_resp resp;
+	struct t_runner *r = data;
+
+	while (r->writes < T_RUNS && !r->err) {
+		r->err = t_run(r->c, r->capid, 0, &resp);
+		if (resp.state == GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE)
+			r->writes++;
+		cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+/* vcpu_run of two vCPUs at once, while their scripts are fed. */
+static void rm_sim_test_vcpu_concurrent(struct kunit *test)
+{
+	struct t_ctx *c = test->priv;
+	struct t_runner r[2];
+	struct task_struct *task;
+	struct t_image img;
+	struct t_res res;
+	unsigned int i, j;
+	int vmid;
+
+	vmid = t_vm_ready(c, 2, &img, &res);
+	KUNIT_ASSERT_GT(test, vmid, 0);
+	KUNIT_EXPECT_EQ(test, t_vm(c, GUNYAH_RM_RPC_VM_START, vmid), 0);
+	for (i = 0; i < 2; i++) {
+		r[i] = (struct t_runner){ .c = c, .capid = le64_to_cpu(res.e[i].cap_id) };
+		init_completion(&r[i].done);
+		task = kthread_run(t_runner_fn, &r[i], "rm-sim-vcpu%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	}
+	for (j = 0; j < T_RUNS; j++) {
+		for (i = 0; i < 2; i++) {
+			while (t_cmd(c, "vcpu %d %u mmio_write 0x1000 4 %u", vmid, i, j) ==
+			       -ENOSPC)
+				usleep_range(100, 200);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&r[i].done,
+								    10 * T_TIMEOUT));
+		KUNIT_EXPECT_EQ(test, r[i].err, 0);
+		KUNIT_EXPECT_EQ(test, r[i].writes, T_RUNS);
+	}
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu1.script", vmid), 0);
+	KUNIT_EXPECT_GE(test, t_counter(c, "vm.%d.vcpu1.runs", vmid), T_RUNS);
+	KUNIT_EXPECT_EQ(test, t_stop(c, vmid, GUNYAH_RM_VM_STOP_FLAG_FORCE), 0);
+	t_vm_gone(c, vmid, &img);
+}
+
 static struct kunit_case rm_sim_test_cases[] = {
 	KUNIT_CASE(rm_sim_test_get_vmid),
 	KUNIT_CASE(rm_sim_test_malformed),
@@ -1758,6 +1824,7 @@ static struct kunit_case rm_sim_test_cases[] = {
 	KUNIT_CASE(rm_sim_test_vcpu_script),
 	KUNIT_CASE(rm_sim_test_vcpu_wakeup),
 	KUNIT_CASE(rm_sim_test_vcpu_stop),
+	KUNIT_CASE(rm_sim_test_vcpu_concurrent),
 	{}
 };
 
