@@ -513,6 +513,10 @@ static void rm_sim_destroy(void *data)
 	rm_sim_parcels_destroy(sim);
 	rm_sim_vms_destroy(sim);
 	mutex_unlock(&sim->lock);
+	rm_sim_irq_exit(sim);
+	xa_destroy(&sim->vcpu_caps);
+	xa_destroy(&sim->bell_caps);
+	ida_destroy(&sim->virqs);
 	xa_destroy(&sim->vms);
 	xa_destroy(&sim->parcels);
 	kvfree(sim->rx_buf);
@@ -538,6 +542,7 @@ struct gunyah_rm_transport *gunyah_rm_sim_create(struct device *dev)
 
 	sim->dev = dev;
 	sim->t.send = rm_sim_send;
+	sim->t.hyp = &rm_sim_hyp_ops;
 	sim->deliver = rm_sim_deliver_rx;
 	sim->tx_ready = rm_sim_tx_ready;
 	spin_lock_init(&sim->txq_lock);
@@ -549,7 +554,9 @@ struct gunyah_rm_transport *gunyah_rm_sim_create(struct device *dev)
 	sim->ranges = RB_ROOT;
 	INIT_LIST_HEAD(&sim->faults);
 	sim->next_cap = 0x1000;
-	sim->next_virq = 64;
+	xa_init(&sim->vcpu_caps);
+	xa_init(&sim->bell_caps);
+	ida_init(&sim->virqs);
 	INIT_WORK(&sim->rx_work, rm_sim_rx_work);
 	INIT_WORK(&sim->tx_work, rm_sim_tx_work);
 
@@ -564,6 +571,14 @@ struct gunyah_rm_transport *gunyah_rm_sim_create(struct device *dev)
 		kvfree(sim->rx_buf);
 		mutex_destroy(&sim->lock);
 		return ERR_PTR(-ENOMEM);
+	}
+
+	ret = rm_sim_irq_init(sim);
+	if (ret) {
+		destroy_workqueue(sim->wq);
+		kvfree(sim->rx_buf);
+		mutex_destroy(&sim->lock);
+		return ERR_PTR(ret);
 	}
 
 	ret = devm_add_action_or_reset(dev, rm_sim_destroy, sim);

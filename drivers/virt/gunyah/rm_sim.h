@@ -6,6 +6,8 @@
  *                     reply and notification delivery, fault injection
  *   rm_sim_vm.c       VM state machine, vm-config devicetree checks
  *   rm_sim_mem.c      memory parcels
+ *   rm_sim_hyp.c      the hypervisor calls (struct gunyah_hyp_ops): scripted
+ *                     vCPUs, doorbells, virqs on an irq_sim domain
  *   rm_sim_debugfs.c  the debugfs interface (guest actions, faults, counters)
  *
  * Locking
@@ -25,10 +27,24 @@
  * call send() from there.
  *
  * The request reassembly buffer is touched only by the request worker.
+ *
+ * The simulated hypervisor objects (vCPUs with their scripts, doorbells,
+ * @vcpu_caps, @bell_caps, @virqs) are part of the RM's state under @lock
+ * too: the hypervisor calls of rm_sim_hyp.c take it, so they must be made
+ * from a context that may sleep (as the real vcpu_run is), and they never
+ * wait for anything else while holding it (vcpu_run answers EXPECTS_WAKEUP
+ * instead of waiting for the script). Calls for different vCPUs may come
+ * concurrently; they are serialized by @lock. A vCPU's wake-up virq is
+ * raised with irq_set_irqchip_state() under @lock, which only takes the
+ * interrupt descriptor's raw spinlock and queues the irq_sim's irq_work;
+ * the handler runs later, from that work, without @lock. The irq_sim
+ * domain @irq_domain is created with the simulator and removed with it,
+ * after every mapping in it has been disposed of.
  */
 #ifndef __GUNYAH_RM_SIM_H
 #define __GUNYAH_RM_SIM_H
 
+#include <linux/idr.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rbtree.h>
@@ -49,10 +65,17 @@
 #define RM_SIM_IMAGE_NAME_MAX	80
 /* SGL addresses are IPAs of the owner; the RM limits them to 44 bits. */
 #define RM_SIM_MAX_ADDR		BIT_ULL(44)
+/* Virqs handed out in GET_HYP_RESOURCES: hwirq (virq - BASE) of @irq_domain */
+#define RM_SIM_VIRQ_BASE	64
+#define RM_SIM_NR_VIRQS		1024	/* enough for every vCPU of every VM */
+#define RM_SIM_MAX_BELLS	32	/* doorbells per VM */
+#define RM_SIM_MAX_SCRIPT	64	/* queued script entries per vCPU */
 
 struct device;
 struct dentry;
+struct irq_domain;
 struct seq_file;
+struct rm_sim_vm;
 
 /**
  * struct rm_sim_msg - one message of at most %GUNYAH_RM_MSG_SIZE bytes
@@ -83,6 +106,95 @@ struct rm_sim_fault {
 };
 
 /**
+ * enum rm_sim_vcpu_op - what a scripted vCPU does at its next run
+ * @RM_SIM_VCPU_MMIO_WRITE: writes an emulated address (VMMIO_WRITE)
+ * @RM_SIM_VCPU_MMIO_READ: reads an emulated address (VMMIO_READ); the
+ *	value the next run resumes with is recorded
+ * @RM_SIM_VCPU_BLOCK: waits for an interrupt (EXPECTS_WAKEUP) and sleeps
+ *	until a doorbell of its VM rings or a "wake" command
+ * @RM_SIM_VCPU_POWEROFF: PSCI SYSTEM_OFF: the VM exits (PLATFORM_OFF)
+ * @RM_SIM_VCPU_RESET: PSCI SYSTEM_RESET: the VM exits (RESET)
+ * @RM_SIM_VCPU_FAULT: the vCPU faults (FAULT)
+ */
+enum rm_sim_vcpu_op {
+	RM_SIM_VCPU_MMIO_WRITE,
+	RM_SIM_VCPU_MMIO_READ,
+	RM_SIM_VCPU_BLOCK,
+	RM_SIM_VCPU_POWEROFF,
+	RM_SIM_VCPU_RESET,
+	RM_SIM_VCPU_FAULT,
+};
+
+/**
+ * struct rm_sim_vcpu_cmd - one entry of a vCPU's script
+ * @list: in &rm_sim_vcpu.script, oldest first
+ * @op: an &enum rm_sim_vcpu_op
+ * @addr: the emulated address (MMIO ops)
+ * @len: the access size in bytes (MMIO ops)
+ * @value: the value written (MMIO_WRITE)
+ */
+struct rm_sim_vcpu_cmd {
+	struct list_head list;
+	unsigned int op;
+	u64 addr;
+	u64 len;
+	u64 value;
+};
+
+/**
+ * struct rm_sim_vcpu - a simulated proxy-scheduled vCPU
+ * @vm: the VM it belongs to
+ * @index: its index in the VM (the GET_HYP_RESOURCES label)
+ * @capid: its capability id, the key in &gunyah_rm_sim.vcpu_caps
+ * @virq: its wake-up virq (%RM_SIM_VIRQ_BASE + a hwirq of the irq_sim)
+ * @script: what the guest does next, queued from debugfs
+ * @n_script: entries in @script
+ * @waiting: the last run returned EXPECTS_WAKEUP and no wake-up was raised
+ *	since
+ * @asleep: blocked by a "block" entry, until a doorbell or "wake"
+ * @read_pending: the last run returned VMMIO_READ; the next run's
+ *	resume_data[1] is the value read
+ * @last_read: the last value recorded that way
+ * @runs: vcpu_run calls that reached it
+ * @wakeups: wake-up virqs raised for it
+ */
+struct rm_sim_vcpu {
+	struct rm_sim_vm *vm;
+	unsigned int index;
+	u64 capid;
+	u32 virq;
+	struct list_head script;
+	unsigned int n_script;
+	bool waiting;
+	bool asleep;
+	bool read_pending;
+	u64 last_read;
+	u64 runs;
+	u64 wakeups;
+};
+
+/**
+ * struct rm_sim_bell - a doorbell the guest's devicetree asked for, which
+ *	the host rings (a BELL_TX resource)
+ * @vm: the VM it belongs to
+ * @label: its label from the devicetree
+ * @capid: the host's send capability, the key in &gunyah_rm_sim.bell_caps
+ * @rings: bell_send calls
+ * @flags: the flags of the last bell_send
+ * @enable_mask: the last bell_set_mask's enable mask
+ * @ack_mask: the last bell_set_mask's ack mask
+ */
+struct rm_sim_bell {
+	struct rm_sim_vm *vm;
+	u32 label;
+	u64 capid;
+	u64 rings;
+	u64 flags;
+	u64 enable_mask;
+	u64 ack_mask;
+};
+
+/**
  * struct rm_sim_vm - a VM the simulated RM allocated
  * @vmid: its id
  * @state: an &enum gunyah_rm_vm_status
@@ -92,8 +204,12 @@ struct rm_sim_fault {
  * @dtb_offset: where the devicetree starts in the image parcel
  * @dtb_size: size of the devicetree region
  * @n_vcpus: vCPUs the devicetree asked for (set at VM_INIT)
- * @first_cap: capability id of vCPU 0; the others follow
- * @first_virq: wake-up interrupt of vCPU 0; the others follow
+ * @vcpus: the vCPUs, @n_vcpus of them (from VM_INIT to VM_RESET)
+ * @n_bells: doorbells the devicetree asked for (set at VM_INIT)
+ * @bells: the doorbells, @n_bells of them
+ * @halt: how the guest ended itself from a vCPU script: 0 (it did not),
+ *	%GUNYAH_VCPU_STATE_POWERED_OFF or %GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET,
+ *	which every later run returns
  */
 struct rm_sim_vm {
 	u16 vmid;
@@ -104,8 +220,10 @@ struct rm_sim_vm {
 	u64 dtb_offset;
 	u64 dtb_size;
 	unsigned int n_vcpus;
-	u64 first_cap;
-	u32 first_virq;
+	struct rm_sim_vcpu *vcpus;
+	unsigned int n_bells;
+	struct rm_sim_bell *bells;
+	u64 halt;
 };
 
 /**
@@ -237,7 +355,10 @@ struct rm_sim_req {
  * @faults: armed fault rules
  * @boot_context: answer VM_SET_BOOT_CONTEXT instead of UNIMPLEMENTED
  * @next_cap: next capability id to hand out
- * @next_virq: next interrupt number to hand out
+ * @vcpu_caps: live vCPUs by capability id
+ * @bell_caps: live doorbells by capability id
+ * @virqs: hwirqs of @irq_domain given to live vCPUs
+ * @irq_domain: the irq_sim domain the virqs are interrupts of
  * @stats: event counters shown in debugfs
  * @stats.requests: requests handled
  * @stats.tx_full: send() calls refused with -EAGAIN (under @txq_lock)
@@ -284,7 +405,10 @@ struct gunyah_rm_sim {
 	struct list_head faults;
 	bool boot_context;
 	u64 next_cap;
-	u32 next_virq;
+	struct xarray vcpu_caps;
+	struct xarray bell_caps;
+	struct ida virqs;
+	struct irq_domain *irq_domain;
 	struct {
 		u64 requests;
 		u64 tx_full;
@@ -315,6 +439,20 @@ int rm_sim_guest_exit(struct gunyah_rm_sim *sim, u16 vmid, u16 exit_type,
 void rm_sim_vm_status(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
 		      u8 state, struct list_head *notifs);
 void rm_sim_vms_destroy(struct gunyah_rm_sim *sim);
+void rm_sim_vm_exited(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
+		      u16 exit_type, u32 reason, struct list_head *notifs);
+
+/* rm_sim_hyp.c */
+extern const struct gunyah_hyp_ops rm_sim_hyp_ops;
+int rm_sim_vm_hyp_create(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
+			 const void *fdt, unsigned int n_vcpus);
+void rm_sim_vm_hyp_destroy(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm);
+void rm_sim_vm_wake_all(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm);
+int rm_sim_vcpu_command(struct gunyah_rm_sim *sim, int argc, char **argv);
+void rm_sim_vm_hyp_show(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
+			struct seq_file *s);
+int rm_sim_irq_init(struct gunyah_rm_sim *sim);
+void rm_sim_irq_exit(struct gunyah_rm_sim *sim);
 
 /* rm_sim_mem.c */
 u32 rm_sim_mem_handle(struct gunyah_rm_sim *sim, struct rm_sim_req *req);

@@ -24,8 +24,41 @@
  *   drop <msg_id> <nth>        the nth such request is handled, but its
  *                              reply is never sent.
  *   clear                      disarm every fault not yet fired.
- * A malformed command fails with -EINVAL, an unknown handle or VM with
- * -ENOENT, a parcel or VM in the wrong state with -EBUSY.
+ *   vcpu <vmid> <index> <op> [operands]
+ *                              queue what vCPU <index> of a VM (which has
+ *                              its vCPUs from VM_INIT to VM_RESET) does at
+ *                              its next vcpu_run; one run takes one entry:
+ *     mmio_write <addr> <len> <value>
+ *                              returns ADDRSPACE_VMMIO_WRITE with
+ *                              state_data {addr, len, value}; len is 1, 2,
+ *                              4 or 8 and value must fit in it.
+ *     mmio_read <addr> <len>   returns ADDRSPACE_VMMIO_READ with
+ *                              {addr, len, 0}; resume_data[1] of the next
+ *                              run is recorded as the value read.
+ *     block                    returns EXPECTS_WAKEUP; the vCPU then sleeps
+ *                              (runs return EXPECTS_WAKEUP, queued entries
+ *                              wait) until a doorbell of its VM rings or
+ *                              "wake", which raise its wake-up virq.
+ *     poweroff                 PSCI SYSTEM_OFF: the VM goes to EXITED with
+ *                              VM_STATUS and VM_EXITED (exit type 1,
+ *                              PLATFORM_OFF); this run and every later one
+ *                              until VM_RESET returns POWERED_OFF with
+ *                              state_data[0] bit 0 set.
+ *     reset                    PSCI SYSTEM_RESET: likewise with exit type 2
+ *                              (RESET); runs return PSCI_SYSTEM_RESET.
+ *     fault                    returns FAULT.
+ *     wake                     not queued: ends a "block" sleep now.
+ *                              With nothing queued a run returns
+ *                              EXPECTS_WAKEUP (the guest is idle); queuing
+ *                              an entry for a vCPU that waits (and does not
+ *                              sleep) raises its wake-up virq. So does any
+ *                              exit of its VM. A run of a VM that is not
+ *                              RUNNING fails with -EPERM (except after
+ *                              poweroff/reset, above), one of an unknown
+ *                              capability id with -EINVAL. At most 64
+ *                              entries wait per vCPU (-ENOSPC).
+ * A malformed command fails with -EINVAL, an unknown handle or VM (or vCPU)
+ * with -ENOENT, a parcel or VM in the wrong state with -EBUSY.
  *
  * boot_context (read/write): 0 (default) answers VM_SET_BOOT_CONTEXT with
  * UNIMPLEMENTED, as the public RM does; 1 implements it.
@@ -46,6 +79,17 @@
  *   vm.<vmid>.vcpus         vCPUs from its devicetree (0 before VM_INIT)
  *   vm.<vmid>.lent_pages    pages of live parcels lent to it
  *   vm.<vmid>.shared_pages  pages of live parcels shared with it
+ * and for each of its vCPUs, by index <i>, once VM_INIT created them:
+ *   vm.<vmid>.vcpu<i>.runs       vcpu_run calls that reached it
+ *   vm.<vmid>.vcpu<i>.script     script entries still queued
+ *   vm.<vmid>.vcpu<i>.last_read  the last value an mmio_read was resumed with
+ *   vm.<vmid>.vcpu<i>.asleep     1 while a "block" entry keeps it asleep
+ *   vm.<vmid>.vcpu<i>.wakeups    wake-up virqs raised for it
+ * and for each doorbell of its devicetree, by label <l> (decimal):
+ *   vm.<vmid>.bell<l>.rings        bell_send calls
+ *   vm.<vmid>.bell<l>.flags        the flags of the last bell_send
+ *   vm.<vmid>.bell<l>.enable_mask  the last bell_set_mask's enable mask
+ *   vm.<vmid>.bell<l>.ack_mask     the last bell_set_mask's ack mask
  */
 
 #include <linux/debugfs.h>
@@ -60,7 +104,7 @@
 #include "rm_sim.h"
 
 #define RM_SIM_CMD_MAX		128
-#define RM_SIM_CMD_ARGS		4
+#define RM_SIM_CMD_ARGS		7
 
 /* Split @buf in place into at most @max words. Returns the count or -EINVAL. */
 static int rm_sim_split(char *buf, char **argv, int max)
@@ -154,6 +198,10 @@ int rm_sim_command(struct gunyah_rm_sim *sim, const char *cmd)
 	ret = -EINVAL;
 	if (argc < 1)
 		goto out;
+	if (!strcmp(argv[0], "vcpu")) {
+		ret = rm_sim_vcpu_command(sim, argc - 1, argv + 1);
+		goto out;
+	}
 	n = argc - 1;
 	if (rm_sim_args(argv + 1, n, v))
 		goto out;
@@ -223,6 +271,7 @@ void rm_sim_counters_show(struct gunyah_rm_sim *sim, struct seq_file *s)
 		seq_printf(s, "vm.%u.vcpus %u\n", vm->vmid, vm->n_vcpus);
 		seq_printf(s, "vm.%u.lent_pages %llu\n", vm->vmid, vm_lent);
 		seq_printf(s, "vm.%u.shared_pages %llu\n", vm->vmid, vm_shared);
+		rm_sim_vm_hyp_show(sim, vm, s);
 	}
 	mutex_unlock(&sim->lock);
 }

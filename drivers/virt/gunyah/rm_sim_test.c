@@ -14,8 +14,12 @@
 
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/gfp.h>
+#include <linux/gunyah.h>
+#include <linux/interrupt.h>
+#include <linux/kthread.h>
 #include <linux/libfdt.h>
 #include <linux/mm.h>
 #include <linux/seq_file.h>
@@ -408,7 +412,12 @@ enum {
 	DT_NO_BASE		= BIT(7),
 	DT_STATIC_AFFINITY	= BIT(8),
 	DT_SECONDARY_NO_PSCI	= BIT(9),
+	DT_BELLS		= BIT(10),
 };
+
+/* Labels of the doorbells DT_BELLS adds. */
+#define T_BELL_A	7
+#define T_BELL_B	9
 
 #define T_GIC_PHANDLE	1
 
@@ -484,6 +493,25 @@ static int t_build_dt(void *buf, int size, unsigned int n_cpus,
 		DT(fdt_begin_node(buf, "vcpus"));
 		DT(fdt_property_string(buf, "affinity",
 				       flags & DT_STATIC_AFFINITY ? "static" : "proxy"));
+		DT(fdt_end_node(buf));
+	}
+	if (flags & DT_BELLS) {
+		DT(fdt_begin_node(buf, "vdevices"));
+		DT(fdt_begin_node(buf, "bell-a"));
+		DT(fdt_property_string(buf, "vdevice-type", "doorbell"));
+		DT(fdt_property_u32(buf, "label", T_BELL_A));
+		DT(fdt_property(buf, "peer-default", NULL, 0));
+		DT(fdt_end_node(buf));
+		DT(fdt_begin_node(buf, "bell-b"));
+		DT(fdt_property_string(buf, "vdevice-type", "doorbell"));
+		DT(fdt_property_u32(buf, "label", T_BELL_B));
+		DT(fdt_property(buf, "peer-default", NULL, 0));
+		DT(fdt_end_node(buf));
+		/* Not a doorbell the host rings: no resource. */
+		DT(fdt_begin_node(buf, "shm-0"));
+		DT(fdt_property_string(buf, "vdevice-type", "shm"));
+		DT(fdt_property_u32(buf, "label", 0));
+		DT(fdt_end_node(buf));
 		DT(fdt_end_node(buf));
 	}
 	DT(fdt_end_node(buf));
@@ -1377,6 +1405,404 @@ static void rm_sim_test_counters(struct kunit *test)
 	__free_pages(pages, 3);
 }
 
+/* ---- Tests: the simulated hypervisor ----------------------------------- */
+
+struct t_res {
+	__le32 n;
+	struct gunyah_rm_hyp_resource e[RM_SIM_MAX_VCPUS + 2];
+} __packed;
+
+/* A counter of the counters file, or -1 if it is not there. */
+static __printf(2, 3) long long t_counter(struct t_ctx *c, const char *fmt, ...)
+{
+	struct seq_file s = { };
+	char key[64], *p;
+	long long val = -1;
+	va_list ap;
+
+	va_start(ap, fmt);
+	key[0] = '\n';
+	vsnprintf(key + 1, sizeof(key) - 2, fmt, ap);
+	va_end(ap);
+	strcat(key, " ");
+	s.size = 2 * PAGE_SIZE;
+	s.buf = kzalloc(s.size, GFP_KERNEL);
+	if (!s.buf)
+		return -1;
+	rm_sim_counters_show(c->sim, &s);
+	p = strstr(s.buf, key);
+	if (p && sscanf(p + strlen(key), "%lld", &val) != 1)
+		val = -1;
+	kfree(s.buf);
+	return val;
+}
+
+/* A VM with @n_cpus vCPUs and the doorbells, through VM_INIT. */
+static int t_vm_ready(struct t_ctx *c, unsigned int n_cpus, struct t_image *img,
+		      struct t_res *res)
+{
+	struct gunyah_rm_vm_common_req r = { };
+	size_t len = sizeof(*res);
+	int vmid, ret;
+
+	vmid = t_alloc(c, 0);
+	if (vmid < 0)
+		return vmid;
+	r.vmid = cpu_to_le16(vmid);
+	ret = t_image_lend(c, vmid, n_cpus, DT_BELLS, img);
+	if (!ret)
+		ret = t_config(c, vmid, img->handle, T_DTB_OFFSET, T_DTB_SIZE);
+	if (!ret)
+		ret = t_vm(c, GUNYAH_RM_RPC_VM_INIT, vmid);
+	if (!ret)
+		ret = t_call(c, GUNYAH_RM_RPC_VM_GET_HYP_RESOURCES, &r, sizeof(r),
+			     res, &len);
+	if (!ret && len != sizeof(res->n) + (n_cpus + 2) * sizeof(res->e[0]))
+		ret = -EBADMSG;
+	return ret ? ret : vmid;
+}
+
+/* Undo t_vm_ready() (after VM_START or not). */
+static void t_vm_gone(struct t_ctx *c, int vmid, struct t_image *img)
+{
+	KUNIT_EXPECT_EQ(c->test, t_vm(c, GUNYAH_RM_RPC_VM_RESET, vmid), 0);
+	KUNIT_EXPECT_EQ(c->test, t_reclaim(c, img->handle, 0), 0);
+	KUNIT_EXPECT_EQ(c->test, t_vm(c, GUNYAH_RM_RPC_VM_DEALLOC_VMID, vmid), 0);
+	t_image_free(img);
+}
+
+static int t_run(struct t_ctx *c, u64 capid, u64 read_value,
+		 struct gunyah_hypercall_vcpu_run_resp *resp)
+{
+	const u64 resume[3] = { GUNYAH_VCPU_RESUME_EMULATE, read_value, 0 };
+
+	return c->sim->t.hyp->vcpu_run(&c->sim->t, capid, resume, resp);
+}
+
+static __printf(2, 3) int t_cmd(struct t_ctx *c, const char *fmt, ...)
+{
+	char cmd[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return rm_sim_command(c->sim, cmd);
+}
+
+static void rm_sim_test_vcpu_script(struct kunit *test)
+{
+	struct t_ctx *c = test->priv;
+	struct gunyah_hypercall_vcpu_run_resp resp;
+	struct t_image img;
+	struct t_res res;
+	u64 cap0, cap1, bell_a, bell_b;
+	int vmid;
+
+	vmid = t_vm_ready(c, 2, &img, &res);
+	KUNIT_ASSERT_GT(test, vmid, 0);
+
+	/* The vCPUs, then the doorbells: BELL_TX, their labels, no virq. */
+	KUNIT_ASSERT_EQ(test, le32_to_cpu(res.n), 4);
+	KUNIT_EXPECT_EQ(test, res.e[0].type, GUNYAH_RESOURCE_TYPE_VCPU);
+	KUNIT_EXPECT_EQ(test, res.e[1].type, GUNYAH_RESOURCE_TYPE_VCPU);
+	KUNIT_EXPECT_EQ(test, res.e[2].type, GUNYAH_RESOURCE_TYPE_BELL_TX);
+	KUNIT_EXPECT_EQ(test, res.e[3].type, GUNYAH_RESOURCE_TYPE_BELL_TX);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(res.e[2].resource_label), T_BELL_A);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(res.e[3].resource_label), T_BELL_B);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(res.e[2].virq), 0);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(res.e[2].partner_vmid), vmid);
+	KUNIT_EXPECT_GE(test, le32_to_cpu(res.e[0].virq), RM_SIM_VIRQ_BASE);
+	cap0 = le64_to_cpu(res.e[0].cap_id);
+	cap1 = le64_to_cpu(res.e[1].cap_id);
+	bell_a = le64_to_cpu(res.e[2].cap_id);
+	bell_b = le64_to_cpu(res.e[3].cap_id);
+	KUNIT_EXPECT_NE(test, cap0, cap1);
+	KUNIT_EXPECT_NE(test, bell_a, bell_b);
+	KUNIT_EXPECT_NE(test, bell_a, cap0);
+	KUNIT_EXPECT_NE(test, bell_a, cap1);
+	KUNIT_EXPECT_NE(test, bell_b, cap1);
+
+	/* Not running yet; a doorbell is no vCPU, nor is an unknown cap. */
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), -EPERM);
+	KUNIT_EXPECT_EQ(test, t_run(c, bell_a, 0, &resp), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_run(c, 0xdead, 0, &resp), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_vm(c, GUNYAH_RM_RPC_VM_START, vmid), 0);
+
+	/* Idle. */
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_EXPECTS_WAKEUP);
+
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 mmio_write 0x9000010 4 0xabcd", vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 mmio_read 0x9000020 2", vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 fault", vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu0.script", vmid), 3);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu1.script", vmid), 0);
+
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE);
+	KUNIT_EXPECT_EQ(test, resp.state_data[0], 0x9000010);
+	KUNIT_EXPECT_EQ(test, resp.state_data[1], 4);
+	KUNIT_EXPECT_EQ(test, resp.state_data[2], 0xabcd);
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_READ);
+	KUNIT_EXPECT_EQ(test, resp.state_data[0], 0x9000020);
+	KUNIT_EXPECT_EQ(test, resp.state_data[1], 2);
+	KUNIT_EXPECT_EQ(test, resp.state_data[2], 0);
+	/* The read finishes with this run's resume data. */
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0x55aa, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_FAULT);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu0.last_read", vmid), 0x55aa);
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0x1234, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_EXPECTS_WAKEUP);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu0.last_read", vmid), 0x55aa);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu0.runs", vmid), 5);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu0.script", vmid), 0);
+
+	/* Malformed, or for nothing. */
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 mmio_write 0 3 0", vmid), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 mmio_write 0 1 0x100", vmid), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 mmio_write 0 16 0", vmid), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 mmio_read 0", vmid), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 fault 1", vmid), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 wake 1", vmid), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 bogus", vmid), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0", vmid), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu 70000 0 fault"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 2 fault", vmid), -ENOENT);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu 200 0 fault"), -ENOENT);
+
+	/* PSCI SYSTEM_OFF from vCPU 1: the VM exits, every run says so. */
+	t_clear_notifs(c);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 1 poweroff", vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 1 fault", vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_run(c, cap1, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_POWERED_OFF);
+	KUNIT_EXPECT_EQ(test, resp.state_data[0] & BIT(0), 1);
+	KUNIT_EXPECT_EQ(test, t_state(c, vmid), GUNYAH_RM_VM_STATUS_EXITED);
+	KUNIT_EXPECT_EQ(test, t_count_notifs(c, GUNYAH_RM_NOTIF_VM_STATUS, vmid,
+					     GUNYAH_RM_VM_STATUS_EXITED), 1);
+	KUNIT_EXPECT_EQ(test, t_count_notifs(c, GUNYAH_RM_NOTIF_VM_EXITED, vmid,
+					     GUNYAH_RM_VM_EXIT_PLATFORM_OFF), 1);
+	KUNIT_EXPECT_EQ(test, t_run(c, cap1, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_POWERED_OFF);
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_POWERED_OFF);
+	KUNIT_EXPECT_EQ(test, resp.state_data[0] & BIT(0), 1);
+	/* Only one exit. */
+	KUNIT_EXPECT_EQ(test, t_count_notifs(c, GUNYAH_RM_NOTIF_VM_EXITED, vmid, -1), 1);
+
+	/* After VM_RESET the capabilities name nothing. */
+	KUNIT_EXPECT_EQ(test, t_vm(c, GUNYAH_RM_RPC_VM_RESET, vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), -EINVAL);
+	KUNIT_EXPECT_EQ(test, c->sim->t.hyp->bell_send(&c->sim->t, bell_a, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 fault", vmid), -ENOENT);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu0.runs", vmid), -1);
+	KUNIT_EXPECT_EQ(test, t_reclaim(c, img.handle, 0), 0);
+	KUNIT_EXPECT_EQ(test, t_vm(c, GUNYAH_RM_RPC_VM_DEALLOC_VMID, vmid), 0);
+	t_image_free(&img);
+}
+
+struct t_irq {
+	struct completion done;
+	atomic_t count;
+};
+
+static irqreturn_t t_irq_handler(int irq, void *data)
+{
+	struct t_irq *ti = data;
+
+	atomic_inc(&ti->count);
+	complete(&ti->done);
+	return IRQ_HANDLED;
+}
+
+/* Whether the vCPU's wake-up interrupt came (within @timeout). */
+static bool t_irq_came(struct t_irq *ti, unsigned long timeout)
+{
+	bool came = wait_for_completion_timeout(&ti->done, timeout);
+
+	reinit_completion(&ti->done);
+	return came;
+}
+
+static void rm_sim_test_vcpu_wakeup(struct kunit *test)
+{
+	struct t_ctx *c = test->priv;
+	const struct gunyah_hyp_ops *hyp = c->sim->t.hyp;
+	struct gunyah_hypercall_vcpu_run_resp resp;
+	struct t_image img;
+	struct t_irq ti;
+	struct t_res res;
+	u64 cap0, bell_a;
+	int vmid, irq;
+
+	init_completion(&ti.done);
+	atomic_set(&ti.count, 0);
+	vmid = t_vm_ready(c, 1, &img, &res);
+	KUNIT_ASSERT_GT(test, vmid, 0);
+	cap0 = le64_to_cpu(res.e[0].cap_id);
+	bell_a = le64_to_cpu(res.e[1].cap_id);
+	KUNIT_EXPECT_EQ(test, hyp->virq_to_irq(&c->sim->t, 3), -EINVAL);
+	irq = hyp->virq_to_irq(&c->sim->t, le32_to_cpu(res.e[0].virq));
+	KUNIT_ASSERT_GT(test, irq, 0);
+	KUNIT_EXPECT_EQ(test, hyp->virq_to_irq(&c->sim->t,
+					       le32_to_cpu(res.e[0].virq)), irq);
+	KUNIT_ASSERT_EQ(test, request_irq(irq, t_irq_handler, 0, "rm-sim-test",
+					  &ti), 0);
+	KUNIT_EXPECT_EQ(test, t_vm(c, GUNYAH_RM_RPC_VM_START, vmid), 0);
+
+	/* Idle: the next entry wakes it. */
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_EXPECTS_WAKEUP);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 block", vmid), 0);
+	KUNIT_EXPECT_TRUE(test, t_irq_came(&ti, T_TIMEOUT));
+
+	/* Blocked: asleep whatever is queued, until a doorbell rings. */
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_EXPECTS_WAKEUP);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu0.asleep", vmid), 1);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 mmio_write 0x1000 8 %#llx", vmid,
+				    0x0123456789abcdefULL), 0);
+	KUNIT_EXPECT_FALSE(test, t_irq_came(&ti, HZ / 20));
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_EXPECTS_WAKEUP);
+	KUNIT_EXPECT_EQ(test, hyp->bell_send(&c->sim->t, cap0, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hyp->bell_send(&c->sim->t, bell_a, 5), 0);
+	KUNIT_EXPECT_TRUE(test, t_irq_came(&ti, T_TIMEOUT));
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.bell%d.rings", vmid, T_BELL_A), 1);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.bell%d.flags", vmid, T_BELL_A), 5);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.bell%d.rings", vmid, T_BELL_B), 0);
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE);
+	KUNIT_EXPECT_EQ(test, resp.state_data[2], 0x0123456789abcdefULL);
+
+	KUNIT_EXPECT_EQ(test, hyp->bell_set_mask(&c->sim->t, bell_a, 3, 1), 0);
+	KUNIT_EXPECT_EQ(test, hyp->bell_set_mask(&c->sim->t, 0xdead, 3, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.bell%d.enable_mask", vmid, T_BELL_A), 3);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.bell%d.ack_mask", vmid, T_BELL_A), 1);
+
+	/* Blocked again; "wake" wakes it. */
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 block", vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_EXPECTS_WAKEUP);
+	KUNIT_EXPECT_FALSE(test, t_irq_came(&ti, HZ / 20));
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 wake", vmid), 0);
+	KUNIT_EXPECT_TRUE(test, t_irq_came(&ti, T_TIMEOUT));
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu0.asleep", vmid), 0);
+
+	/* PSCI SYSTEM_RESET. */
+	t_clear_notifs(c);
+	KUNIT_EXPECT_EQ(test, t_cmd(c, "vcpu %d 0 reset", vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET);
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET);
+	KUNIT_EXPECT_EQ(test, t_state(c, vmid), GUNYAH_RM_VM_STATUS_EXITED);
+	KUNIT_EXPECT_EQ(test, t_count_notifs(c, GUNYAH_RM_NOTIF_VM_EXITED, vmid,
+					     GUNYAH_RM_VM_EXIT_RESET), 1);
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu0.wakeups", vmid), 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&ti.count), 3);
+
+	free_irq(irq, &ti);
+	t_vm_gone(c, vmid, &img);
+}
+
+/* A forced stop wakes a waiting vCPU, whose runs then fail. */
+static void rm_sim_test_vcpu_stop(struct kunit *test)
+{
+	struct t_ctx *c = test->priv;
+	struct gunyah_hypercall_vcpu_run_resp resp;
+	struct t_image img;
+	struct t_irq ti;
+	struct t_res res;
+	u64 cap0;
+	int vmid, irq;
+
+	init_completion(&ti.done);
+	atomic_set(&ti.count, 0);
+	vmid = t_vm_ready(c, 1, &img, &res);
+	KUNIT_ASSERT_GT(test, vmid, 0);
+	cap0 = le64_to_cpu(res.e[0].cap_id);
+	irq = c->sim->t.hyp->virq_to_irq(&c->sim->t, le32_to_cpu(res.e[0].virq));
+	KUNIT_ASSERT_GT(test, irq, 0);
+	KUNIT_ASSERT_EQ(test, request_irq(irq, t_irq_handler, 0, "rm-sim-test",
+					  &ti), 0);
+	KUNIT_EXPECT_EQ(test, t_vm(c, GUNYAH_RM_RPC_VM_START, vmid), 0);
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), 0);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_EXPECTS_WAKEUP);
+	KUNIT_EXPECT_EQ(test, t_stop(c, vmid, GUNYAH_RM_VM_STOP_FLAG_FORCE), 0);
+	KUNIT_EXPECT_TRUE(test, t_irq_came(&ti, T_TIMEOUT));
+	KUNIT_EXPECT_EQ(test, t_run(c, cap0, 0, &resp), -EPERM);
+	free_irq(irq, &ti);
+	t_vm_gone(c, vmid, &img);
+}
+
+struct t_runner {
+	struct t_ctx *c;
+	u64 capid;
+	unsigned int writes;
+	int err;
+	struct completion done;
+};
+
+/* Run a vCPU until it has seen T_RUNS writes, or an error. */
+#define T_RUNS	200
+
+static int t_runner_fn(void *data)
+{
+	struct gunyah_hypercall_vcpu_run_resp resp;
+	struct t_runner *r = data;
+
+	while (r->writes < T_RUNS && !r->err) {
+		r->err = t_run(r->c, r->capid, 0, &resp);
+		if (resp.state == GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE)
+			r->writes++;
+		cond_resched();
+	}
+	complete(&r->done);
+	return 0;
+}
+
+/* vcpu_run of two vCPUs at once, while their scripts are fed. */
+static void rm_sim_test_vcpu_concurrent(struct kunit *test)
+{
+	struct t_ctx *c = test->priv;
+	struct t_runner r[2];
+	struct task_struct *task;
+	struct t_image img;
+	struct t_res res;
+	unsigned int i, j;
+	int vmid;
+
+	vmid = t_vm_ready(c, 2, &img, &res);
+	KUNIT_ASSERT_GT(test, vmid, 0);
+	KUNIT_EXPECT_EQ(test, t_vm(c, GUNYAH_RM_RPC_VM_START, vmid), 0);
+	for (i = 0; i < 2; i++) {
+		r[i] = (struct t_runner){ .c = c, .capid = le64_to_cpu(res.e[i].cap_id) };
+		init_completion(&r[i].done);
+		task = kthread_run(t_runner_fn, &r[i], "rm-sim-vcpu%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	}
+	for (j = 0; j < T_RUNS; j++) {
+		for (i = 0; i < 2; i++) {
+			while (t_cmd(c, "vcpu %d %u mmio_write 0x1000 4 %u", vmid, i, j) ==
+			       -ENOSPC)
+				usleep_range(100, 200);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_TRUE(test, wait_for_completion_timeout(&r[i].done,
+								    10 * T_TIMEOUT));
+		KUNIT_EXPECT_EQ(test, r[i].err, 0);
+		KUNIT_EXPECT_EQ(test, r[i].writes, T_RUNS);
+	}
+	KUNIT_EXPECT_EQ(test, t_counter(c, "vm.%d.vcpu1.script", vmid), 0);
+	KUNIT_EXPECT_GE(test, t_counter(c, "vm.%d.vcpu1.runs", vmid), T_RUNS);
+	KUNIT_EXPECT_EQ(test, t_stop(c, vmid, GUNYAH_RM_VM_STOP_FLAG_FORCE), 0);
+	t_vm_gone(c, vmid, &img);
+}
+
 static struct kunit_case rm_sim_test_cases[] = {
 	KUNIT_CASE(rm_sim_test_get_vmid),
 	KUNIT_CASE(rm_sim_test_malformed),
@@ -1395,6 +1821,10 @@ static struct kunit_case rm_sim_test_cases[] = {
 	KUNIT_CASE(rm_sim_test_faults),
 	KUNIT_CASE(rm_sim_test_fault_creation),
 	KUNIT_CASE(rm_sim_test_counters),
+	KUNIT_CASE(rm_sim_test_vcpu_script),
+	KUNIT_CASE(rm_sim_test_vcpu_wakeup),
+	KUNIT_CASE(rm_sim_test_vcpu_stop),
+	KUNIT_CASE(rm_sim_test_vcpu_concurrent),
 	{}
 };
 

@@ -59,9 +59,18 @@ void rm_sim_vm_status(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
 			   sizeof(st));
 }
 
-static void rm_sim_vm_exited(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
-			     u16 exit_type, u32 reason,
-			     struct list_head *notifs)
+/**
+ * rm_sim_vm_exited() - a VM exits
+ * @sim: the simulated RM
+ * @vm: the VM, running
+ * @exit_type: VM_EXITED's exit type
+ * @reason: the exit reason word
+ * @notifs: where the VM_STATUS and VM_EXITED notifications go
+ *
+ * Context: @sim->lock held.
+ */
+void rm_sim_vm_exited(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
+		      u16 exit_type, u32 reason, struct list_head *notifs)
 {
 	struct {
 		struct gunyah_rm_vm_exited_payload hdr;
@@ -76,6 +85,8 @@ static void rm_sim_vm_exited(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
 	rm_sim_vm_status(sim, vm, GUNYAH_RM_VM_STATUS_EXITED, notifs);
 	rm_sim_queue_notif(sim, notifs, GUNYAH_RM_NOTIF_VM_EXITED, &ex,
 			   sizeof(ex));
+	/* vCPUs waiting for an interrupt run once more and see the exit. */
+	rm_sim_vm_wake_all(sim, vm);
 }
 
 /**
@@ -373,15 +384,16 @@ static u32 rm_sim_vm_read_dt(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm)
 	if (!fdt)
 		return GUNYAH_RM_ERROR_NOMEM;
 	n = rm_sim_check_fdt(sim, fdt, total);
+	/* The vCPUs and the doorbells the devicetree asks for. */
+	if (n >= 0)
+		n = rm_sim_vm_hyp_create(sim, vm, fdt, n);
 	vunmap(fdt);
+	if (n == -ENOMEM)
+		return GUNYAH_RM_ERROR_NOMEM;
+	if (n == -ENOSPC)
+		return GUNYAH_RM_ERROR_NORESOURCE;
 	if (n < 0)
 		return GUNYAH_RM_ERROR_ARGUMENT_INVALID;
-
-	vm->n_vcpus = n;
-	vm->first_cap = sim->next_cap;
-	sim->next_cap += n;
-	vm->first_virq = sim->next_virq;
-	sim->next_virq += n;
 	return GUNYAH_RM_ERROR_OK;
 }
 
@@ -453,6 +465,7 @@ static u32 rm_sim_vm_dealloc(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 	    vm->state != GUNYAH_RM_VM_STATUS_RESET)
 		return GUNYAH_RM_ERROR_VM_STATE;
 	xa_erase(&sim->vms, vm->vmid);
+	rm_sim_vm_hyp_destroy(sim, vm);
 	kfree(vm);
 	return GUNYAH_RM_ERROR_OK;
 }
@@ -589,7 +602,7 @@ static u32 rm_sim_vm_reset(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 	/* What the RM does after answering: tear down, release, RESET. */
 	rm_sim_release_all(sim, vm->vmid, &req->late_notifs);
 	vm->image_handle = GUNYAH_RM_MEM_HANDLE_INVAL;
-	vm->n_vcpus = 0;
+	rm_sim_vm_hyp_destroy(sim, vm);
 	rm_sim_vm_status(sim, vm, GUNYAH_RM_VM_STATUS_RESET, &req->late_notifs);
 	return GUNYAH_RM_ERROR_OK;
 }
@@ -599,7 +612,7 @@ static u32 rm_sim_vm_get_resources(struct gunyah_rm_sim *sim,
 {
 	struct gunyah_rm_hyp_resources *res;
 	struct rm_sim_vm *vm;
-	unsigned int i;
+	unsigned int i, n;
 	u32 err;
 
 	err = rm_sim_vm_common(sim, req, &vm);
@@ -611,20 +624,33 @@ static u32 rm_sim_vm_get_resources(struct gunyah_rm_sim *sim,
 	    vm->state == GUNYAH_RM_VM_STATUS_RESET)
 		return GUNYAH_RM_ERROR_VM_STATE;
 
-	res = rm_sim_resp_alloc(req, struct_size(res, entries, vm->n_vcpus));
+	n = vm->n_vcpus + vm->n_bells;
+	res = rm_sim_resp_alloc(req, struct_size(res, entries, n));
 	if (!res)
 		return GUNYAH_RM_ERROR_NOMEM;
-	res->n_entries = cpu_to_le32(vm->n_vcpus);
+	res->n_entries = cpu_to_le32(n);
+	/* The vCPUs, by index, then the doorbells the host rings. */
 	for (i = 0; i < vm->n_vcpus; i++) {
+		const struct rm_sim_vcpu *vcpu = &vm->vcpus[i];
 		struct gunyah_rm_hyp_resource *e = &res->entries[i];
 
 		e->type = GUNYAH_RESOURCE_TYPE_VCPU;
 		e->partner_vmid = cpu_to_le16(vm->vmid);
-		e->resource_handle = cpu_to_le32(vm->first_cap + i);
+		e->resource_handle = cpu_to_le32(lower_32_bits(vcpu->capid));
 		e->resource_label = cpu_to_le32(i);
-		e->cap_id = cpu_to_le64(vm->first_cap + i);
-		e->virq_handle = cpu_to_le32(vm->first_virq + i);
-		e->virq = cpu_to_le32(vm->first_virq + i);
+		e->cap_id = cpu_to_le64(vcpu->capid);
+		e->virq_handle = cpu_to_le32(vcpu->virq);
+		e->virq = cpu_to_le32(vcpu->virq);
+	}
+	for (i = 0; i < vm->n_bells; i++) {
+		const struct rm_sim_bell *bell = &vm->bells[i];
+		struct gunyah_rm_hyp_resource *e = &res->entries[vm->n_vcpus + i];
+
+		e->type = GUNYAH_RESOURCE_TYPE_BELL_TX;
+		e->partner_vmid = cpu_to_le16(vm->vmid);
+		e->resource_handle = cpu_to_le32(lower_32_bits(bell->capid));
+		e->resource_label = cpu_to_le32(bell->label);
+		e->cap_id = cpu_to_le64(bell->capid);
 	}
 	return GUNYAH_RM_ERROR_OK;
 }
@@ -774,6 +800,7 @@ void rm_sim_vms_destroy(struct gunyah_rm_sim *sim)
 
 	xa_for_each(&sim->vms, vmid, vm) {
 		xa_erase(&sim->vms, vmid);
+		rm_sim_vm_hyp_destroy(sim, vm);
 		kfree(vm);
 	}
 }
