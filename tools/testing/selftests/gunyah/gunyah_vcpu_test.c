@@ -423,4 +423,48 @@ TEST_F(vcpu, closing_fds_while_vcpus_run)
 	/* The last fd closes, the VM is torn down (checked at teardown). */
 }
 
+/* A vCPU fault is a crash; a PSCI system reset ends the VM as an exit. */
+TEST_F(vcpu, fault_and_reset_exits)
+{
+	ASSERT_EQ(0, sim_ctl("vcpu %d 1 fault", self->vmid));
+	ASSERT_EQ(0, ioctl(self->vcpu[1], GH_VCPU_RUN, 0));
+	EXPECT_EQ(GH_VCPU_EXIT_STATUS, self->run[1]->exit_reason);
+	EXPECT_EQ(GH_VM_STATUS_CRASHED, self->run[1]->status.status);
+
+	ASSERT_EQ(0, sim_ctl("vcpu %d 2 reset", self->vmid));
+	ASSERT_EQ(0, ioctl(self->vcpu[2], GH_VCPU_RUN, 0));
+	EXPECT_EQ(GH_VCPU_EXIT_STATUS, self->run[2]->exit_reason);
+	EXPECT_EQ(GH_VM_STATUS_EXITED, self->run[2]->status.status);
+	EXPECT_EQ(2, self->run[2]->status.exit_info.type);
+}
+
+/* A vCPU blocked in the guest sleeps until an irqfd rings its doorbell. */
+TEST_F(vcpu, irqfd_wakes_a_blocked_vcpu)
+{
+	struct gh_fn_irqfd_arg irq = { .label = BELL_LABEL };
+	struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
+	struct runner r = { .fd = self->vcpu[0] };
+	int efd = eventfd(0, 0), i;
+
+	ASSERT_GE(efd, 0);
+	irq.fd = efd;
+	ASSERT_EQ(0, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IRQFD, &irq,
+			sizeof(irq)));
+	ASSERT_EQ(0, sim_ctl("vcpu %d 0 block", self->vmid));
+	ASSERT_EQ(0, pthread_create(&r.thread, NULL, run_thread, &r));
+	for (i = 0; i < 200 && sim_counter("vm.%d.vcpu0.asleep", self->vmid) != 1; i++)
+		nanosleep(&ts, NULL);
+	ASSERT_EQ(1, sim_counter("vm.%d.vcpu0.asleep", self->vmid));
+	/* Queued work does not wake a blocked vCPU; the interrupt does. */
+	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x45", self->vmid, UART));
+	nanosleep(&ts, NULL);
+	EXPECT_EQ(1, sim_counter("vm.%d.vcpu0.asleep", self->vmid));
+	ASSERT_EQ(0, eventfd_write(efd, 1));
+	pthread_join(r.thread, NULL);
+	EXPECT_EQ(0, r.ret);
+	EXPECT_EQ(GH_VCPU_EXIT_MMIO, self->run[0]->exit_reason);
+	EXPECT_EQ(0x45, self->run[0]->mmio.data[0]);
+	close(efd);
+}
+
 TEST_HARNESS_MAIN
