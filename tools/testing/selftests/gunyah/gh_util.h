@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #include <linux/gunyah.h>
 
+#include "../kselftest.h"
 #include "gh_fdt.h"
 
 #define GH_DEV			"/dev/gunyah"
@@ -144,6 +146,49 @@ static inline int gh_vm_file(int vm, const char *file, char *buf, size_t size)
 
 	snprintf(path, sizeof(path), GH_DEBUGFS "/vm%d/%s", gh_vm_debugfs_id(vm), file);
 	return gh_read_file(path, buf, size) < 0 ? -1 : 0;
+}
+
+#define GH_SIM			GH_DEBUGFS "/rm_sim"
+
+/* Send one command to the simulated RM's control file; 0 or -1 (errno). */
+static inline int __printf(1, 2) gh_sim_ctl(const char *fmt, ...)
+{
+	char cmd[128];
+	va_list ap;
+	ssize_t n;
+	int fd;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	fd = open(GH_SIM "/control", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = write(fd, cmd, strlen(cmd));
+	close(fd);
+	return n == (ssize_t)strlen(cmd) ? 0 : -1;
+}
+
+/* A counter of the simulated RM, or -1. */
+static inline long long __printf(1, 2) gh_sim_counter(const char *fmt, ...)
+{
+	char key[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(key, sizeof(key), fmt, ap);
+	va_end(ap);
+	return gh_file_value(GH_SIM "/counters", key);
+}
+
+/* The RM's vmid of a started VM, from its debugfs status; -1 if none. */
+static inline long long gh_vm_vmid(int vm)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), GH_DEBUGFS "/vm%d/status",
+		 gh_vm_debugfs_id(vm));
+	return gh_file_value(path, "vmid");
 }
 
 #endif /* __GH_UTIL_H */

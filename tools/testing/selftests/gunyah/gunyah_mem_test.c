@@ -21,28 +21,10 @@
 #include "gh_util.h"
 #include "../kselftest_harness.h"
 
-#define SIM		GH_DEBUGFS "/rm_sim"
 #define RWX		GH_MEM_ALLOW_RWX
 #define LEND		(GH_MEM_FORCE_LEND | RWX)
 #define SHARE		(GH_MEM_FORCE_SHARE | GH_MEM_ALLOW_READ | GH_MEM_ALLOW_WRITE)
 #define SHM_GPA		0xc0000000UL
-
-static int sim_ctl(const char *cmd)
-{
-	int fd = open(SIM "/control", O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, cmd, strlen(cmd));
-	close(fd);
-	return n == (ssize_t)strlen(cmd) ? 0 : -1;
-}
-
-static long long sim_counter(const char *key)
-{
-	return gh_file_value(SIM "/counters", key);
-}
 
 /* Count lines of a VM's debugfs memory file that contain what. */
 static int vm_mem_count(int vm, const char *what)
@@ -88,9 +70,9 @@ FIXTURE_SETUP(mem)
 	if (self->dev < 0 && errno == ENOENT)
 		SKIP(return, "no /dev/gunyah: no Gunyah and no simulated RM");
 	ASSERT_GE(self->dev, 0);
-	if (access(SIM "/control", W_OK))
+	if (access(GH_SIM "/control", W_OK))
 		SKIP(return, "these cases drive the simulated RM, which is absent");
-	ASSERT_EQ(0, sim_ctl("clear"));
+	ASSERT_EQ(0, gh_sim_ctl("clear"));
 	self->vm = ioctl(self->dev, GH_CREATE_VM, 0);
 	ASSERT_GE(self->vm, 0);
 	self->gmem = gh_create_mem(self->dev, 8 * SZ_1M, 0);
@@ -105,8 +87,8 @@ FIXTURE_TEARDOWN(mem)
 		close(self->gmem);
 	if (self->dev >= 0) {
 		/* Whatever a case did, nothing may be left with the RM. */
-		EXPECT_EQ(0, sim_counter("vms"));
-		EXPECT_EQ(0, sim_counter("parcels"));
+		EXPECT_EQ(0, gh_sim_counter("vms"));
+		EXPECT_EQ(0, gh_sim_counter("parcels"));
 		EXPECT_EQ(0, gh_mem_total("parcels"));
 		EXPECT_EQ(0, gh_mem_total("pages_lent"));
 		close(self->dev);
@@ -253,7 +235,7 @@ static void setup_image_and_shm(struct __test_metadata *_metadata, int vm,
 
 TEST_F(mem, parcels_and_acls_at_start)
 {
-	char key[64], st[4096], *v;
+	char key[64];
 	long long vmid;
 
 	setup_image_and_shm(_metadata, self->vm, self->gmem);
@@ -263,17 +245,15 @@ TEST_F(mem, parcels_and_acls_at_start)
 	EXPECT_EQ(2 * SZ_1M / SZ_4K, gh_mem_total("pages_lent"));
 	EXPECT_EQ(SZ_1M / SZ_4K, gh_mem_total("pages_shared"));
 	/* The RM agrees, and the lend is to the VM, the share with it. */
-	EXPECT_EQ(2, sim_counter("parcels"));
-	EXPECT_EQ(gh_mem_total("pages_lent"), sim_counter("pages_lent"));
-	EXPECT_EQ(gh_mem_total("pages_shared"), sim_counter("pages_shared"));
-	ASSERT_EQ(0, gh_vm_file(self->vm, "status", st, sizeof(st)));
-	v = strstr(st, "vmid ");
-	ASSERT_NE(NULL, v);
-	vmid = strtoll(v + 5, NULL, 0);
+	EXPECT_EQ(2, gh_sim_counter("parcels"));
+	EXPECT_EQ(gh_mem_total("pages_lent"), gh_sim_counter("pages_lent"));
+	EXPECT_EQ(gh_mem_total("pages_shared"), gh_sim_counter("pages_shared"));
+	vmid = gh_vm_vmid(self->vm);
+	ASSERT_LT(0, vmid);
 	snprintf(key, sizeof(key), "vm.%lld.lent_pages", vmid);
-	EXPECT_EQ(2 * SZ_1M / SZ_4K, sim_counter(key));
+	EXPECT_EQ(2 * SZ_1M / SZ_4K, gh_sim_counter(key));
 	snprintf(key, sizeof(key), "vm.%lld.shared_pages", vmid);
-	EXPECT_EQ(SZ_1M / SZ_4K, sim_counter(key));
+	EXPECT_EQ(SZ_1M / SZ_4K, gh_sim_counter(key));
 	/* One TLB flush for the lent parcel. */
 	EXPECT_LE(1, gh_mem_total("tlb_flushes"));
 }
@@ -321,8 +301,8 @@ TEST_F(mem, long_lists_use_append)
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &d));
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
 	EXPECT_LT(512, vm_binding_value(self->vm, SHM_GPA, "entries"));
-	EXPECT_EQ(n, sim_counter("pages_shared"));
-	EXPECT_EQ(0, sim_counter("parcels_open"));
+	EXPECT_EQ(n, gh_sim_counter("pages_shared"));
+	EXPECT_EQ(0, gh_sim_counter("parcels_open"));
 	close(self->vm);
 	self->vm = -1;
 	close(other);
@@ -341,17 +321,17 @@ TEST_F(mem, reclaim_refused_while_the_guest_holds_it)
 			     SHARE | GH_MEM_UNMAP));
 	EXPECT_EQ(EBUSY, errno);
 	EXPECT_EQ(refused + 1, gh_mem_total("reclaim_refused"));
-	EXPECT_EQ(SZ_1M / SZ_4K, sim_counter("pages_shared"));
+	EXPECT_EQ(SZ_1M / SZ_4K, gh_sim_counter("pages_shared"));
 	EXPECT_EQ(SZ_1M / SZ_4K, gh_mem_total("pages_shared"));
 
 	/* Once the guest releases it, it comes back. */
 	handle = vm_binding_value(self->vm, SHM_GPA, "parcel");
 	ASSERT_LE(0, handle);
 	snprintf(cmd, sizeof(cmd), "release %lld", handle);
-	ASSERT_EQ(0, sim_ctl(cmd));
+	ASSERT_EQ(0, gh_sim_ctl("%s", cmd));
 	EXPECT_EQ(0, gh_map(self->vm, self->gmem, SHM_GPA, 4 * SZ_1M, SZ_1M,
 			    SHARE | GH_MEM_UNMAP));
-	EXPECT_EQ(0, sim_counter("pages_shared"));
+	EXPECT_EQ(0, gh_sim_counter("pages_shared"));
 	EXPECT_EQ(0, gh_mem_total("pages_shared"));
 }
 
@@ -371,7 +351,7 @@ TEST_F(mem, shared_memory_punched_while_running_is_zeroed)
 	EXPECT_EQ(0, p[SZ_64K - 1]);
 	EXPECT_EQ(0x5a, p[SZ_64K]);
 	/* Still given to the guest. */
-	EXPECT_EQ(SZ_1M / SZ_4K, sim_counter("pages_shared"));
+	EXPECT_EQ(SZ_1M / SZ_4K, gh_sim_counter("pages_shared"));
 	munmap(p, SZ_1M);
 }
 
@@ -381,9 +361,9 @@ TEST_F(mem, binding_added_while_running_is_given)
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
 	ASSERT_EQ(0, gh_map(self->vm, self->gmem, SHM_GPA + SZ_1M, 5 * SZ_1M,
 			    SZ_1M, SHARE));
-	EXPECT_EQ(3, sim_counter("parcels"));
+	EXPECT_EQ(3, gh_sim_counter("parcels"));
 	EXPECT_EQ(3, gh_mem_total("parcels"));
-	EXPECT_EQ(2 * SZ_1M / SZ_4K, sim_counter("pages_shared"));
+	EXPECT_EQ(2 * SZ_1M / SZ_4K, gh_sim_counter("pages_shared"));
 }
 
 TEST_F(mem, too_many_parcels)
@@ -404,7 +384,7 @@ TEST_F(mem, too_many_parcels)
 	ASSERT_EQ(0, gh_map(self->vm, self->gmem, SHM_GPA, SZ_1M, SZ_64K,
 			    SHARE | GH_MEM_UNMAP));
 	EXPECT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
-	EXPECT_EQ(64, sim_counter("parcels"));
+	EXPECT_EQ(64, gh_sim_counter("parcels"));
 }
 
 TEST_F(mem, host_references_block_a_lend)
@@ -477,7 +457,7 @@ static int dtb_first_byte(int gmem)
 
 TEST_F(mem, every_start_call_failing_unwinds)
 {
-	long long hits = sim_counter("faults_hit");
+	long long hits = gh_sim_counter("faults_hit");
 	const char *name;
 	char cmd[64];
 	size_t i;
@@ -487,14 +467,14 @@ TEST_F(mem, every_start_call_failing_unwinds)
 	for (i = 0; i < ARRAY_SIZE(start_calls); i++) {
 		name = start_calls[i].name;
 		snprintf(cmd, sizeof(cmd), "fail %#x 1 0x6", start_calls[i].msg_id);
-		ASSERT_EQ(0, sim_ctl(cmd));
+		ASSERT_EQ(0, gh_sim_ctl("%s", cmd));
 		EXPECT_EQ(-1, ioctl(self->vm, GH_VM_START, 0))
 			TH_LOG("%s failing did not fail the start", name);
 		EXPECT_EQ(EINVAL, errno) TH_LOG("%s", name);
-		EXPECT_EQ(hits + (long long)i + 1, sim_counter("faults_hit"))
+		EXPECT_EQ(hits + (long long)i + 1, gh_sim_counter("faults_hit"))
 			TH_LOG("%s", name);
-		EXPECT_EQ(0, sim_counter("vms")) TH_LOG("%s", name);
-		EXPECT_EQ(0, sim_counter("parcels")) TH_LOG("%s", name);
+		EXPECT_EQ(0, gh_sim_counter("vms")) TH_LOG("%s", name);
+		EXPECT_EQ(0, gh_sim_counter("parcels")) TH_LOG("%s", name);
 		EXPECT_EQ(0, gh_mem_total("parcels")) TH_LOG("%s", name);
 		EXPECT_EQ(0, gh_mem_total("pages_lent")) TH_LOG("%s", name);
 		/*
@@ -520,7 +500,7 @@ TEST_F(mem, teardown_calls_failing_once_are_retried)
 		0x51000015,	/* MEM_RECLAIM */
 		0x56000002,	/* VM_DEALLOCATE */
 	};
-	long long hits = sim_counter("faults_hit");
+	long long hits = gh_sim_counter("faults_hit");
 	char cmd[64];
 	size_t i;
 	int vm, gmem;
@@ -532,13 +512,13 @@ TEST_F(mem, teardown_calls_failing_once_are_retried)
 		ASSERT_GE(gmem, 0);
 		ASSERT_EQ(0, ioctl(vm, GH_VM_START, 0));
 		snprintf(cmd, sizeof(cmd), "fail %#x 1 0x5", ids[i]);
-		ASSERT_EQ(0, sim_ctl(cmd));
+		ASSERT_EQ(0, gh_sim_ctl("%s", cmd));
 		close(vm);
 		close(gmem);
-		EXPECT_EQ(hits + (long long)i + 1, sim_counter("faults_hit"))
+		EXPECT_EQ(hits + (long long)i + 1, gh_sim_counter("faults_hit"))
 			TH_LOG("msg %#x", ids[i]);
-		EXPECT_EQ(0, sim_counter("vms")) TH_LOG("msg %#x", ids[i]);
-		EXPECT_EQ(0, sim_counter("parcels")) TH_LOG("msg %#x", ids[i]);
+		EXPECT_EQ(0, gh_sim_counter("vms")) TH_LOG("msg %#x", ids[i]);
+		EXPECT_EQ(0, gh_sim_counter("parcels")) TH_LOG("msg %#x", ids[i]);
 		EXPECT_EQ(0, gh_mem_total("pages_lent")) TH_LOG("msg %#x", ids[i]);
 	}
 }

@@ -20,39 +20,9 @@
 #include "gh_util.h"
 #include "../kselftest_harness.h"
 
-#define SIM		GH_DEBUGFS "/rm_sim"
 #define UART		0x9000000UL
 #define BELL_LABEL	7
 #define NCPUS		4
-
-static int sim_ctl(const char *fmt, ...)
-{
-	char cmd[128];
-	va_list ap;
-	ssize_t n;
-	int fd;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	fd = open(SIM "/control", O_WRONLY);
-	if (fd < 0)
-		return -1;
-	n = write(fd, cmd, strlen(cmd));
-	close(fd);
-	return n == (ssize_t)strlen(cmd) ? 0 : -1;
-}
-
-static long long sim_counter(const char *fmt, ...)
-{
-	char key[96];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(key, sizeof(key), fmt, ap);
-	va_end(ap);
-	return gh_file_value(SIM "/counters", key);
-}
 
 static int add_vcpu(int vm, __u32 id)
 {
@@ -90,7 +60,6 @@ FIXTURE_SETUP(vcpu)
 {
 	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE + SZ_1M,
 				      .size = SZ_64K };
-	char st[4096], *v;
 	void *p;
 	int i;
 
@@ -104,9 +73,9 @@ FIXTURE_SETUP(vcpu)
 	if (self->dev < 0 && errno == ENOENT)
 		SKIP(return, "no /dev/gunyah: no Gunyah and no simulated RM");
 	ASSERT_GE(self->dev, 0);
-	if (access(SIM "/control", W_OK))
+	if (access(GH_SIM "/control", W_OK))
 		SKIP(return, "these cases script the simulated RM, which is absent");
-	ASSERT_EQ(0, sim_ctl("clear"));
+	ASSERT_EQ(0, gh_sim_ctl("clear"));
 	self->vm = ioctl(self->dev, GH_CREATE_VM, 0);
 	ASSERT_GE(self->vm, 0);
 	self->gmem = gh_create_mem(self->dev, SZ_2M, 0);
@@ -127,10 +96,8 @@ FIXTURE_SETUP(vcpu)
 	}
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0)) TH_LOG("start: %s",
 							     strerror(errno));
-	ASSERT_EQ(0, gh_vm_file(self->vm, "status", st, sizeof(st)));
-	v = strstr(st, "vmid ");
-	ASSERT_NE(NULL, v);
-	self->vmid = strtol(v + 5, NULL, 0);
+	self->vmid = gh_vm_vmid(self->vm);
+	ASSERT_LT(0, self->vmid);
 }
 
 FIXTURE_TEARDOWN(vcpu)
@@ -148,7 +115,7 @@ FIXTURE_TEARDOWN(vcpu)
 	if (self->gmem >= 0)
 		close(self->gmem);
 	if (self->dev >= 0) {
-		EXPECT_EQ(0, sim_counter("vms"));
+		EXPECT_EQ(0, gh_sim_counter("vms"));
 		EXPECT_EQ(0, gh_mem_total("parcels"));
 		close(self->dev);
 	}
@@ -191,7 +158,7 @@ TEST_F(vcpu, every_exit_kind)
 	int v = self->vcpu[0];
 
 	/* MMIO write. */
-	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x41", self->vmid, UART));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x41", self->vmid, UART));
 	ASSERT_EQ(0, ioctl(v, GH_VCPU_RUN, 0));
 	EXPECT_EQ(GH_VCPU_EXIT_MMIO, run->exit_reason);
 	EXPECT_EQ(UART, run->mmio.phys_addr);
@@ -200,7 +167,7 @@ TEST_F(vcpu, every_exit_kind)
 	EXPECT_EQ(0x41, run->mmio.data[0]);
 
 	/* MMIO read: the value userspace leaves reaches the guest. */
-	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_read %#lx 4", self->vmid, UART + 0x18));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_read %#lx 4", self->vmid, UART + 0x18));
 	ASSERT_EQ(0, ioctl(v, GH_VCPU_RUN, 0));
 	EXPECT_EQ(GH_VCPU_EXIT_MMIO, run->exit_reason);
 	EXPECT_EQ(0, run->mmio.is_write);
@@ -208,9 +175,9 @@ TEST_F(vcpu, every_exit_kind)
 	run->mmio.data[0] = 0x34;
 	run->mmio.data[1] = 0x12;
 	run->mmio.resume_action = GH_VCPU_RESUME_HANDLED;
-	ASSERT_EQ(0, sim_ctl("vcpu %d 0 poweroff", self->vmid));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 poweroff", self->vmid));
 	ASSERT_EQ(0, ioctl(v, GH_VCPU_RUN, 0));
-	EXPECT_EQ(0x1234, sim_counter("vm.%d.vcpu0.last_read", self->vmid));
+	EXPECT_EQ(0x1234, gh_sim_counter("vm.%d.vcpu0.last_read", self->vmid));
 
 	/* Power off: the VM's exit, with the RM's exit type. */
 	EXPECT_EQ(GH_VCPU_EXIT_STATUS, run->exit_reason);
@@ -225,7 +192,7 @@ TEST_F(vcpu, bad_resume_action_refused)
 {
 	struct gh_vcpu_run *run = self->run[0];
 
-	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_read %#lx 1", self->vmid, UART));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_read %#lx 1", self->vmid, UART));
 	ASSERT_EQ(0, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
 	run->mmio.resume_action = 9;
 	EXPECT_EQ(-1, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
@@ -233,7 +200,7 @@ TEST_F(vcpu, bad_resume_action_refused)
 	/* Scribbling on other fields changes nothing the kernel trusts. */
 	run->mmio.len = 200;
 	run->mmio.resume_action = GH_VCPU_RESUME_HANDLED;
-	ASSERT_EQ(0, sim_ctl("vcpu %d 0 poweroff", self->vmid));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 poweroff", self->vmid));
 	EXPECT_EQ(0, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
 	EXPECT_EQ(GH_VCPU_EXIT_STATUS, run->exit_reason);
 }
@@ -278,7 +245,7 @@ TEST_F(vcpu, immediate_exit_and_signals)
 	EXPECT_EQ(-1, r.ret);
 	EXPECT_EQ(EINTR, r.err);
 
-	ASSERT_EQ(0, sim_ctl("vcpu %d 1 mmio_write %#lx 1 0x42", self->vmid, UART));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 1 mmio_write %#lx 1 0x42", self->vmid, UART));
 	ASSERT_EQ(0, ioctl(self->vcpu[1], GH_VCPU_RUN, 0));
 	EXPECT_EQ(GH_VCPU_EXIT_MMIO, self->run[1]->exit_reason);
 	EXPECT_EQ(0x42, self->run[1]->mmio.data[0]);
@@ -311,9 +278,9 @@ TEST_F(vcpu, ioeventfd_round_trip)
 	EXPECT_EQ(EINVAL, errno);
 
 	/* The matching write is taken in the kernel; the next one exits. */
-	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_write %#lx 4 7", self->vmid,
-			     UART + 0x100));
-	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x43", self->vmid, UART));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#lx 4 7", self->vmid,
+				UART + 0x100));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x43", self->vmid, UART));
 	ASSERT_EQ(0, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
 	EXPECT_EQ(GH_VCPU_EXIT_MMIO, self->run[0]->exit_reason);
 	EXPECT_EQ(UART, self->run[0]->mmio.phys_addr);
@@ -355,7 +322,7 @@ TEST_F(vcpu, irqfd_round_trip)
 	ASSERT_EQ(0, eventfd_write(efd, 1));
 	for (i = 0; i < 100 && rings < 1; i++) {
 		nanosleep(&ts, NULL);
-		rings = sim_counter("vm.%d.bell%d.rings", self->vmid, BELL_LABEL);
+		rings = gh_sim_counter("vm.%d.bell%d.rings", self->vmid, BELL_LABEL);
 	}
 	EXPECT_EQ(1, rings);
 	EXPECT_EQ(0, fn(self->vm, GH_VM_REMOVE_FUNCTION, GH_FN_IRQFD, &irq,
@@ -369,8 +336,8 @@ TEST_F(vcpu, vcpus_in_parallel_threads)
 	int i;
 
 	for (i = 0; i < NCPUS; i++)
-		ASSERT_EQ(0, sim_ctl("vcpu %d %d mmio_write %#lx 1 %d", self->vmid,
-				     i, UART + 8 * i, '0' + i));
+		ASSERT_EQ(0, gh_sim_ctl("vcpu %d %d mmio_write %#lx 1 %d",
+					self->vmid, i, UART + 8 * i, '0' + i));
 	for (i = 0; i < NCPUS; i++) {
 		r[i].fd = self->vcpu[i];
 		ASSERT_EQ(0, pthread_create(&r[i].thread, NULL, run_thread, &r[i]));
@@ -385,7 +352,7 @@ TEST_F(vcpu, vcpus_in_parallel_threads)
 	/* All run again, idle; one powers the VM off; all see the exit. */
 	for (i = 0; i < NCPUS; i++)
 		ASSERT_EQ(0, pthread_create(&r[i].thread, NULL, run_thread, &r[i]));
-	ASSERT_EQ(0, sim_ctl("vcpu %d 0 poweroff", self->vmid));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 poweroff", self->vmid));
 	for (i = 0; i < NCPUS; i++) {
 		pthread_join(r[i].thread, NULL);
 		EXPECT_EQ(0, r[i].ret) TH_LOG("vcpu %d: %s", i, strerror(r[i].err));
@@ -414,9 +381,9 @@ TEST_F(vcpu, closing_fds_while_vcpus_run)
 	self->vm = -1;
 	close(self->gmem);
 	self->gmem = -1;
-	EXPECT_EQ(1, sim_counter("vms"));
+	EXPECT_EQ(1, gh_sim_counter("vms"));
 	/* The guest still runs for the vCPU left. */
-	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x44", self->vmid, UART));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x44", self->vmid, UART));
 	pthread_join(r.thread, NULL);
 	EXPECT_EQ(0, r.ret);
 	EXPECT_EQ(0x44, self->run[0]->mmio.data[0]);
@@ -426,12 +393,12 @@ TEST_F(vcpu, closing_fds_while_vcpus_run)
 /* A vCPU fault is a crash; a PSCI system reset ends the VM as an exit. */
 TEST_F(vcpu, fault_and_reset_exits)
 {
-	ASSERT_EQ(0, sim_ctl("vcpu %d 1 fault", self->vmid));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 1 fault", self->vmid));
 	ASSERT_EQ(0, ioctl(self->vcpu[1], GH_VCPU_RUN, 0));
 	EXPECT_EQ(GH_VCPU_EXIT_STATUS, self->run[1]->exit_reason);
 	EXPECT_EQ(GH_VM_STATUS_CRASHED, self->run[1]->status.status);
 
-	ASSERT_EQ(0, sim_ctl("vcpu %d 2 reset", self->vmid));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 2 reset", self->vmid));
 	ASSERT_EQ(0, ioctl(self->vcpu[2], GH_VCPU_RUN, 0));
 	EXPECT_EQ(GH_VCPU_EXIT_STATUS, self->run[2]->exit_reason);
 	EXPECT_EQ(GH_VM_STATUS_EXITED, self->run[2]->status.status);
@@ -450,15 +417,15 @@ TEST_F(vcpu, irqfd_wakes_a_blocked_vcpu)
 	irq.fd = efd;
 	ASSERT_EQ(0, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IRQFD, &irq,
 			sizeof(irq)));
-	ASSERT_EQ(0, sim_ctl("vcpu %d 0 block", self->vmid));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 block", self->vmid));
 	ASSERT_EQ(0, pthread_create(&r.thread, NULL, run_thread, &r));
-	for (i = 0; i < 200 && sim_counter("vm.%d.vcpu0.asleep", self->vmid) != 1; i++)
+	for (i = 0; i < 200 && gh_sim_counter("vm.%d.vcpu0.asleep", self->vmid) != 1; i++)
 		nanosleep(&ts, NULL);
-	ASSERT_EQ(1, sim_counter("vm.%d.vcpu0.asleep", self->vmid));
+	ASSERT_EQ(1, gh_sim_counter("vm.%d.vcpu0.asleep", self->vmid));
 	/* Queued work does not wake a blocked vCPU; the interrupt does. */
-	ASSERT_EQ(0, sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x45", self->vmid, UART));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x45", self->vmid, UART));
 	nanosleep(&ts, NULL);
-	EXPECT_EQ(1, sim_counter("vm.%d.vcpu0.asleep", self->vmid));
+	EXPECT_EQ(1, gh_sim_counter("vm.%d.vcpu0.asleep", self->vmid));
 	ASSERT_EQ(0, eventfd_write(efd, 1));
 	pthread_join(r.thread, NULL);
 	EXPECT_EQ(0, r.ret);

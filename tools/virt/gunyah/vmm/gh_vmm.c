@@ -52,7 +52,6 @@
 #define PHANDLE_GIC	1
 #define PHANDLE_CLK	2
 
-#define SIM_CONTROL	GH_DEBUGFS "/rm_sim/control"
 #define GUEST_MESSAGE	"Hello from a Gunyah guest\n"
 
 struct vmm {
@@ -301,44 +300,22 @@ static void add_vcpu(struct vmm *v)
 		die("mmap of the vCPU run structure");
 }
 
-/* One line (ending in a newline) of the simulator's control file. */
-static void sim_command(int fd, const char *cmd)
-{
-	size_t len = strlen(cmd);
-
-	if (write(fd, cmd, len) != (ssize_t)len) {
-		fprintf(stderr, "gh_vmm: %s \"%.*s\" failed: %s\n", SIM_CONTROL,
-			(int)len - 1, cmd, strerror(errno));
-		exit(1);
-	}
-}
-
 /* Make simulated vCPU 0 do what the guest binary does. */
 static void script_sim_guest(struct vmm *v)
 {
 	const char *msg = GUEST_MESSAGE;
-	char path[64], cmd[128];
-	long long vmid;
-	int fd;
+	long long vmid = gh_vm_vmid(v->vm);
 
-	snprintf(path, sizeof(path), GH_DEBUGFS "/vm%d/status",
-		 gh_vm_debugfs_id(v->vm));
-	vmid = gh_file_value(path, "vmid");
 	if (vmid < 0) {
 		errno = ENOENT;
 		die("reading the vmid from debugfs");
 	}
-	fd = open(SIM_CONTROL, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		die("open " SIM_CONTROL);
-	for (; *msg; msg++) {
-		snprintf(cmd, sizeof(cmd), "vcpu %lld 0 mmio_write %#lx 1 %u\n",
-			 vmid, UART_GPA + UART_DR, (unsigned char)*msg);
-		sim_command(fd, cmd);
-	}
-	snprintf(cmd, sizeof(cmd), "vcpu %lld 0 poweroff\n", vmid);
-	sim_command(fd, cmd);
-	close(fd);
+	for (; *msg; msg++)
+		if (gh_sim_ctl("vcpu %lld 0 mmio_write %#lx 1 %u\n", vmid,
+			       UART_GPA + UART_DR, (unsigned char)*msg))
+			die("scripting the simulated guest's UART write");
+	if (gh_sim_ctl("vcpu %lld 0 poweroff\n", vmid))
+		die("scripting the simulated guest's power-off");
 	printf("gh_vmm: the guest is simulated: vCPU 0 of vmid %lld is scripted\n",
 	       vmid);
 	printf("gh_vmm: to write the guest's message to the UART and power off\n");
@@ -444,7 +421,7 @@ static bool sim_present(void)
 {
 	struct stat st;
 
-	return stat(GH_DEBUGFS "/rm_sim", &st) == 0;
+	return stat(GH_SIM, &st) == 0;
 }
 
 int main(int argc, char **argv)
