@@ -83,8 +83,8 @@ static irqreturn_t gunyah_vcpu_wakeup(int irq, void *data)
 
 static u32 gunyah_vm_exit_status(u16 exit_type)
 {
-	/* The RM's exit type 5 is a guest software error. */
-	return exit_type == 5 ? GH_VM_STATUS_CRASHED : GH_VM_STATUS_EXITED;
+	return exit_type == GUNYAH_RM_VM_EXIT_SOFTWARE_ERROR ?
+	       GH_VM_STATUS_CRASHED : GH_VM_STATUS_EXITED;
 }
 
 /* Report the VM's exit; true if it has exited. */
@@ -126,13 +126,13 @@ static int gunyah_vcpu_resume(struct gunyah_vcpu *vcpu, u64 resume[3])
 	action = READ_ONCE(run->mmio.resume_action);
 	switch (action) {
 	case GH_VCPU_RESUME_HANDLED:
-		resume[0] = 0;	/* emulated */
+		resume[0] = GUNYAH_VCPU_RESUME_EMULATE;
 		break;
 	case GH_VCPU_RESUME_RETRY:
-		resume[0] = 1;
+		resume[0] = GUNYAH_VCPU_RESUME_RETRY;
 		break;
 	case GH_VCPU_RESUME_FAULT:
-		resume[0] = 2;
+		resume[0] = GUNYAH_VCPU_RESUME_FAULT;
 		break;
 	default:
 		return -EINVAL;
