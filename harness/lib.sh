@@ -33,7 +33,7 @@ OVERLAY_DIRS="drivers include Documentation tools"
 PACKAGES="linux-source-6.12 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 libc6-dev-arm64-cross qemu-system-arm sparse ccache flex bison bc libssl-dev
 libelf-dev cpio xz-utils kmod rsync python3 perl patch git gcc make libc6-dev
-coreutils util-linux device-tree-compiler dt-schema yamllint
+coreutils util-linux gzip device-tree-compiler dt-schema yamllint
 python3-docutils"
 
 if [ -t 1 ]; then

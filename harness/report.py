@@ -42,7 +42,7 @@ PROBLEMS = [
         r'^unreferenced object 0x',
         r'INFO: task .* blocked for more than',
         r'INFO: possible (recursive|circular|irq)',
-        r'rcu: INFO: .* detected stalls',
+        r'rcu: INFO: .*detected stall',
         r'DEBUG_LOCKS_WARN_ON',
         r'sleeping function called from invalid context',
     )
@@ -186,26 +186,67 @@ def summarize(kind, root, rows, failures):
         failures.append(f'{kind}: {missing} planned suites never reported')
 
 
+MAIN_RC = re.compile(r'GHMAIN: (main job|example VMM) exited with status (-?\d+)')
+
+
+def boot_rows(prefix, console, rows, failures, main_job=False):
+    """Add the rows of one test boot (KUnit, kselftests, the kernel log
+    and, with main_job, the main-job programs), each suite named with
+    prefix."""
+    lines = read_console(console)
+    kunit, ksft, leak, markers = split_streams(lines)
+
+    if main_job:
+        rcs = [(m.group(1), int(m.group(2)))
+               for m in (MAIN_RC.match(ln) for ln in lines) if m]
+        for job in ('main job', 'example VMM'):
+            got = [rc for j, rc in rcs if j == job]
+            ok = len(got) == 1 and got[0] == 0
+            rows.append((prefix + 'main', job, int(ok), int(not ok), 0))
+            if not ok:
+                failures.append(f'{prefix}main.{job}: ' +
+                                (f'exit status {got[0]}' if got else 'did not run'))
+    summarize(prefix + 'kunit', parse_tap(kunit), rows, failures)
+    if 'kselftest begin' not in markers:
+        rows.append((prefix + 'kselftest', '(did not run)', 0, 1, 0))
+        failures.append(f'{prefix}kselftest: init never started the kselftests')
+    else:
+        summarize(prefix + 'kselftest', parse_tap(ksft), rows, failures)
+
+    probs = kernel_problems(lines) + [f'kmemleak: {ln}' for ln in leak
+                                      if ln.startswith('unreferenced object')]
+    rows.append((prefix + 'kernel', 'log clean (no WARN/BUG/KASAN/lockdep/kmemleak/RCU stall)',
+                 int(not probs), int(bool(probs)), 0))
+    failures.extend(f'{prefix}kernel: {p}' for p in probs[:40])
+    done = 'done' in markers
+    rows.append((prefix + 'boot', 'finished and powered off', int(done), int(not done), 0))
+    if not done:
+        failures.append(f'{prefix}boot: never reached the end of init '
+                        f'(timeout or panic; console: {console})')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--static')
     ap.add_argument('--main', action='store_true')
+    ap.add_argument('--real', metavar='CONSOLE_LOG',
+                    help='the console of the boot on a real hypervisor')
+    ap.add_argument('--real-skipped', metavar='WHY',
+                    help='say the real-hypervisor stage did not run, and why')
     ap.add_argument('console')
     a = ap.parse_args()
 
-    lines = read_console(a.console)
-    kunit, ksft, leak, markers = split_streams(lines)
     rows, failures = [], []
 
     if a.main:
+        lines = read_console(a.console)
+        markers = split_streams(lines)[3]
         probs = kernel_problems(lines)
         for ln in lines:
             if ln.startswith(('GHMAIN:', 'GHVMM:')):
                 print(ln)
-        job_rc = [(m.group(1), int(m.group(2))) for m in
-                  (re.match(r'GHMAIN: (main job|example VMM) exited with '
-                            r'status (-?\d+)', ln)
-                   for ln in lines) if m]
+        job_rc = [(m.group(1), int(m.group(2)))
+                  for m in (MAIN_RC.match(ln) for ln in lines) if m]
         ok = ('done' in markers and not probs and
               all(rc == 0 for _, rc in job_rc))
         if any(job == 'main job' and rc != 0 for job, rc in job_rc):
@@ -233,22 +274,11 @@ def main():
             rows.append(('static', '(results missing)', 0, 1, 0))
             failures.append('static checks did not run')
 
-    summarize('kunit', parse_tap(kunit), rows, failures)
-    if 'kselftest begin' not in markers:
-        rows.append(('kselftest', '(did not run)', 0, 1, 0))
-        failures.append('kselftest: init never started the kselftests')
-    else:
-        summarize('kselftest', parse_tap(ksft), rows, failures)
-
-    probs = kernel_problems(lines) + [f'kmemleak: {ln}' for ln in leak
-                                      if ln.startswith('unreferenced object')]
-    rows.append(('kernel', 'log clean (no WARN/BUG/KASAN/lockdep/kmemleak)',
-                 int(not probs), int(bool(probs)), 0))
-    failures.extend(f'kernel: {p}' for p in probs[:40])
-    done = 'done' in markers
-    rows.append(('boot', 'finished and powered off', int(done), int(not done), 0))
-    if not done:
-        failures.append('boot: never reached the end of init (timeout or panic)')
+    boot_rows('', a.console, rows, failures)
+    if a.real:
+        boot_rows('real ', a.real, rows, failures, main_job=True)
+    if a.real_skipped:
+        print(f'real hypervisor stage skipped: {a.real_skipped}')
 
     width = max(len(f'{k} {n}') for k, n, *_ in rows)
     P = F = S = 0
@@ -262,7 +292,8 @@ def main():
         print('Failures:')
         for fl in failures:
             print(f'  {fl}')
-    print(f'Full console log: {a.console}')
+    print(f'Full console log: {a.console}' +
+          (f' (real hypervisor: {a.real})' if a.real else ''))
     print(f'{P} passed, {F} failed' + (f', {S} skipped' if S else ''))
     return 1 if F else 0
 

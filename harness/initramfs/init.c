@@ -14,7 +14,9 @@
  *        program /kselftest/gunyah/gh_main_job if the tree has one, then
  *        the example VMM, /gunyah/gh_vmm /gunyah/guest.bin, its output
  *        prefixed "GHVMM: ";
- *  bench: run the guest-memory benchmark /kselftest/gunyah/gh_bench.
+ *  bench: run the guest-memory benchmark /kselftest/gunyah/gh_bench;
+ *  real: the boot on a real Gunyah hypervisor: the main job, then the
+ *        kselftests and the kmemleak scan, as "main" and "test" do.
  *
  * Lines the harness parses start with "GHTEST:"; everything else init
  * prints is TAP or plain text without a printk timestamp, so the parser can
@@ -231,6 +233,10 @@ int main(void)
 
 	say("GHTEST: init starts job '%s'\n", job ? job : "(none)");
 	if (job && !strcmp(job, "test")) {
+		run_kselftests();
+		kmemleak_report();
+	} else if (job && !strcmp(job, "real")) {
+		main_job();
 		run_kselftests();
 		kmemleak_report();
 	} else if (job && !strcmp(job, "bench")) {
