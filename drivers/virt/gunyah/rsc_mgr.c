@@ -10,6 +10,12 @@
  * notification that arrives before the previous one is complete aborts it.
  *
  * Locking:
+ *  - @call_lock keeps one request outstanding at a time, from its first
+ *    fragment until its reply (or its timeout). The RM answers a VM's
+ *    requests one at a time and buffers at most one reply it could not yet
+ *    deliver: a second one drops the first, and that caller then never
+ *    hears back. The public RM's own rule is "wait to receive the reply
+ *    before making another request"; concurrent callers queue here.
  *  - @send_lock serialises senders so that one request's fragments are never
  *    interleaved with another's on the TX queue; it also protects @tx_buf.
  *  - @calls (an xarray with its own lock) maps sequence numbers to waiting
@@ -63,6 +69,7 @@ struct gunyah_rm_rx {
  * struct gunyah_rm - one connection to the Resource Manager
  * @dev: the device of the transport, for messages
  * @t: the transport
+ * @call_lock: keeps one request outstanding at a time
  * @send_lock: serialises requests on the TX queue, protects @tx_buf
  * @tx_buf: the message being sent
  * @tx_wq: woken when the transport has room again
@@ -76,6 +83,9 @@ struct gunyah_rm_rx {
 struct gunyah_rm {
 	struct device *dev;
 	struct gunyah_rm_transport *t;
+
+	/* One request outstanding: held from sending it to its reply. */
+	struct mutex call_lock;
 
 	/* Serialises requests' fragments on the TX queue; protects tx_buf. */
 	struct mutex send_lock;
@@ -456,27 +466,29 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
 	p->msg_id = msg_id;
 	init_completion(&p->done);
 
+	mutex_lock(&rm->call_lock);
 	ret = xa_alloc_cyclic(&rm->calls, &seq, p, XA_LIMIT(0, U16_MAX),
 			      &rm->next_seq, GFP_KERNEL);
 	if (ret < 0)
-		goto out_free;
+		goto out_unlock;
 
 	ret = gunyah_rm_send_request(rm, msg_id, seq, req, req_size);
 	if (ret) {
 		/* Nothing can answer a request that was not sent in full. */
 		xa_erase(&rm->calls, seq);
-		goto out_free;
+		goto out_unlock;
 	}
 
 	if (!wait_for_completion_timeout(&p->done, READ_ONCE(rm->reply_timeout))) {
 		if (xa_cmpxchg(&rm->calls, seq, p, NULL, 0) == p) {
 			dev_err(rm->dev, "no reply to %#x seq %u\n", msg_id, seq);
 			ret = -ETIMEDOUT;
-			goto out_free;
+			goto out_unlock;
 		}
 		/* The reply is being delivered right now. */
 		wait_for_completion(&p->done);
 	}
+	mutex_unlock(&rm->call_lock);
 
 	ret = p->ret;
 	if (!ret && p->rm_error != GUNYAH_RM_ERROR_OK) {
@@ -490,6 +502,10 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
 	}
 	if (!ret && resp_size)
 		*resp_size = p->size;
+	goto out_free;
+
+out_unlock:
+	mutex_unlock(&rm->call_lock);
 out_free:
 	kfree(p->payload);
 	kfree(p);
@@ -501,11 +517,23 @@ out_free:
  * @rm: the RPC core
  * @timeout: the new timeout in jiffies
  *
- * For tests that make the RM drop replies on purpose.
+ * For tests that make the RM drop replies on purpose (also through the
+ * debugfs file gunyah/rm_reply_timeout_ms).
  */
 void gunyah_rm_set_reply_timeout(struct gunyah_rm *rm, unsigned long timeout)
 {
 	WRITE_ONCE(rm->reply_timeout, timeout);
+}
+
+/**
+ * gunyah_rm_reply_timeout() - how long calls wait for replies
+ * @rm: the RPC core
+ *
+ * Return: the timeout in jiffies.
+ */
+unsigned long gunyah_rm_reply_timeout(struct gunyah_rm *rm)
+{
+	return READ_ONCE(rm->reply_timeout);
 }
 
 /**
@@ -555,6 +583,7 @@ struct gunyah_rm *gunyah_rm_create(struct device *dev,
 
 	rm->dev = dev;
 	rm->t = t;
+	mutex_init(&rm->call_lock);
 	mutex_init(&rm->send_lock);
 	init_waitqueue_head(&rm->tx_wq);
 	xa_init_flags(&rm->calls, XA_FLAGS_ALLOC);
@@ -588,5 +617,6 @@ void gunyah_rm_destroy(struct gunyah_rm *rm)
 	gunyah_rm_rx_reset(rm);
 	rm->t->rm = NULL;
 	mutex_destroy(&rm->send_lock);
+	mutex_destroy(&rm->call_lock);
 	kfree(rm);
 }

@@ -8,6 +8,7 @@
 #define __GUNYAH_RSC_MGR_H
 
 #include <linux/build_bug.h>
+#include <linux/errno.h>
 #include <linux/notifier.h>
 #include <linux/types.h>
 
@@ -361,6 +362,21 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
 		   size_t req_size, void **resp, size_t *resp_size);
 
 /**
+ * gunyah_rm_outcome_unknown() - may a failed RM call have taken effect?
+ * @ret: the error of gunyah_rm_call(), or of a typed call built on it
+ *
+ * No reply came (-ETIMEDOUT), it could not be read (-EIO), or it carried a
+ * code the protocol does not define (-EBADMSG): the RM may have done what
+ * was asked. A caller that gave memory must then treat it as given.
+ *
+ * Return: true if the request's outcome is unknown.
+ */
+static inline bool gunyah_rm_outcome_unknown(int ret)
+{
+	return ret == -ETIMEDOUT || ret == -EIO || ret == -EBADMSG;
+}
+
+/**
  * struct gunyah_rm_notif - what a notifier registered with
  * gunyah_rm_notifier_register() receives as its data
  * @payload: the notification's payload (after the header)
@@ -374,6 +390,7 @@ struct gunyah_rm_notif {
 };
 
 void gunyah_rm_set_reply_timeout(struct gunyah_rm *rm, unsigned long timeout);
+unsigned long gunyah_rm_reply_timeout(struct gunyah_rm *rm);
 
 int gunyah_rm_notifier_register(struct gunyah_rm *rm, struct notifier_block *nb);
 int gunyah_rm_notifier_unregister(struct gunyah_rm *rm,

@@ -135,7 +135,12 @@ static irqreturn_t gunyah_rm_msgq_rx_thread(int irq, void *data)
 	if (!rm)
 		return IRQ_HANDLED;
 
-	do {
+	/*
+	 * Drain to MSGQUEUE_EMPTY, whatever "ready" said: the interrupt is an
+	 * edge, and a message left behind would sit there, with the RM
+	 * waiting for room, until some later message raised another.
+	 */
+	for (;;) {
 		gunyah_error = gunyah_hypercall_msgq_recv(q->rx_capid, q->rx_buf,
 							  sizeof(q->rx_buf),
 							  &len, &ready);
@@ -152,7 +157,7 @@ static irqreturn_t gunyah_rm_msgq_rx_thread(int irq, void *data)
 			continue;
 		}
 		gunyah_rm_rx(rm, q->rx_buf, len);
-	} while (ready);
+	}
 
 	return IRQ_HANDLED;
 }

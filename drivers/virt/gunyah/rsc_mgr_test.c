@@ -2,7 +2,7 @@
 /*
  * KUnit tests for the Gunyah RM RPC core: framing and fragmentation at
  * every boundary, malformed input, reply matching, notifications, flow
- * control, concurrent callers, and the RM error to errno mapping.
+ * control, concurrent callers (one request outstanding), and the RM error to errno mapping.
  *
  * A fake transport records every message the core sends and plays the RM:
  * it parses requests with its own code (so the core's framing is checked
@@ -12,6 +12,7 @@
 
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -687,8 +688,12 @@ static void rm_tx_flow_control(struct kunit *test)
 
 #define N_CALLERS	16
 
-/* Many callers at once, answered in reverse order: each gets its own reply. */
-static void rm_concurrent_out_of_order(struct kunit *test)
+/*
+ * Many callers at once: the RM sees one request at a time (it keeps at most
+ * one undelivered reply and drops the next), each next request only after
+ * the previous reply, and every caller gets its own reply.
+ */
+static void rm_concurrent_callers_one_at_a_time(struct kunit *test)
 {
 	struct fake_rm *f = test->priv;
 	struct call_ctx *c[N_CALLERS];
@@ -697,16 +702,17 @@ static void rm_concurrent_out_of_order(struct kunit *test)
 	f->mode = FAKE_COLLECT;
 	for (i = 0; i < N_CALLERS; i++)
 		c[i] = start_call(test, TEST_MSG_ID + i, i + 1);
-	wait_reqs(test, N_CALLERS);
 
-	/* Sequence numbers are unique among requests in flight. */
-	for (i = 0; i < N_CALLERS; i++)
+	for (i = 0; i < N_CALLERS; i++) {
+		struct fake_req *r;
+
+		wait_reqs(test, i + 1);
+		/* Give a second request the chance to go out too early. */
+		msleep(20);
+		KUNIT_ASSERT_EQ(test, READ_ONCE(f->n_reqs), i + 1);
+		r = &f->reqs[i];
 		for (j = 0; j < i; j++)
-			KUNIT_EXPECT_NE(test, f->reqs[i].seq, f->reqs[j].seq);
-
-	for (i = N_CALLERS - 1; i >= 0; i--) {
-		struct fake_req *r = &f->reqs[i];
-
+			KUNIT_EXPECT_NE(test, r->seq, f->reqs[j].seq);
 		fake_reply(f, r->seq, r->msg_id, 0, r->payload, r->size);
 	}
 	for (i = 0; i < N_CALLERS; i++) {
@@ -730,7 +736,7 @@ static struct kunit_case gunyah_rm_rpc_cases[] = {
 	KUNIT_CASE_PARAM(rm_error_remap, remap_gen_params),
 	KUNIT_CASE(rm_notifications_interleaved),
 	KUNIT_CASE(rm_tx_flow_control),
-	KUNIT_CASE(rm_concurrent_out_of_order),
+	KUNIT_CASE(rm_concurrent_callers_one_at_a_time),
 	{}
 };
 

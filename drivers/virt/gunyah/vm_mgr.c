@@ -9,6 +9,7 @@
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/fs.h>
+#include <linux/jiffies.h>
 #include <linux/miscdevice.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -153,6 +154,24 @@ static int gunyah_mem_totals_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(gunyah_mem_totals);
 
+/* For tests that make the simulated RM drop replies: wait less for them. */
+static int gunyah_rm_timeout_get(void *data, u64 *val)
+{
+	*val = jiffies_to_msecs(gunyah_rm_reply_timeout(data));
+	return 0;
+}
+
+static int gunyah_rm_timeout_set(void *data, u64 val)
+{
+	if (!val || val > 600 * MSEC_PER_SEC)
+		return -EINVAL;
+	gunyah_rm_set_reply_timeout(data, msecs_to_jiffies(val));
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(gunyah_rm_timeout_fops, gunyah_rm_timeout_get,
+			 gunyah_rm_timeout_set, "%llu\n");
+
 /*
  * Find out whether the RM implements VM_SET_BOOT_CONTEXT: ask it for a
  * scratch VM, which is in state LOAD. An RM without the call answers
@@ -209,6 +228,8 @@ int gunyah_vm_mgr_register(struct device *dev, struct gunyah_rm *rm)
 	mgr->debugfs = gunyah_debugfs_dir();
 	debugfs_create_file("memory", 0400, mgr->debugfs, NULL,
 			    &gunyah_mem_totals_fops);
+	debugfs_create_file_unsafe("rm_reply_timeout_ms", 0600, mgr->debugfs,
+				   rm, &gunyah_rm_timeout_fops);
 
 	mgr->misc.name = "gunyah";
 	mgr->misc.minor = MISC_DYNAMIC_MINOR;
