@@ -161,10 +161,18 @@ enum gunyah_vcpu_state {
 	GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET	= 0x100,
 };
 
-/* vcpu_run's resume_data[0]: how to finish an emulated access */
+/*
+ * How vcpu_run finishes an emulated access. resume_data[0] is the value of
+ * an emulated read; resume_data[1] the action below; resume_data[2] zero.
+ * The public hypervisor (12/2023) reads only resume_data[0] and always
+ * emulates; later ones honour the action.
+ */
 #define GUNYAH_VCPU_RESUME_EMULATE		0
 #define GUNYAH_VCPU_RESUME_RETRY		1
 #define GUNYAH_VCPU_RESUME_FAULT		2
+
+/* state_data[0] of GUNYAH_VCPU_STATE_POWERED_OFF: the vCPU's VM has exited */
+#define GUNYAH_VCPU_POWEROFF_EXITED		BIT(0)
 
 /**
  * struct gunyah_hypercall_vcpu_run_resp - what vcpu_run returns

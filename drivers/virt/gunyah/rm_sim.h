@@ -115,6 +115,10 @@ struct rm_sim_fault {
  * @RM_SIM_VCPU_POWEROFF: PSCI SYSTEM_OFF: the VM exits (PLATFORM_OFF)
  * @RM_SIM_VCPU_RESET: PSCI SYSTEM_RESET: the VM exits (RESET)
  * @RM_SIM_VCPU_FAULT: the vCPU faults (FAULT)
+ * @RM_SIM_VCPU_CPU_OFF: PSCI CPU_OFF: the vCPU is off (POWERED_OFF without
+ *	the exited flag) while the VM runs, until "wake" (CPU_ON)
+ * @RM_SIM_VCPU_RETRY: the next vcpu_run fails with RETRY and takes nothing
+ *	of its resume data
  */
 enum rm_sim_vcpu_op {
 	RM_SIM_VCPU_MMIO_WRITE,
@@ -123,6 +127,8 @@ enum rm_sim_vcpu_op {
 	RM_SIM_VCPU_POWEROFF,
 	RM_SIM_VCPU_RESET,
 	RM_SIM_VCPU_FAULT,
+	RM_SIM_VCPU_CPU_OFF,
+	RM_SIM_VCPU_RETRY,
 };
 
 /**
@@ -152,8 +158,9 @@ struct rm_sim_vcpu_cmd {
  * @waiting: the last run returned EXPECTS_WAKEUP and no wake-up was raised
  *	since
  * @asleep: blocked by a "block" entry, until a doorbell or "wake"
+ * @off: powered off by a "cpu_off" entry, until "wake"
  * @read_pending: the last run returned VMMIO_READ; the next run's
- *	resume_data[1] is the value read
+ *	resume_data[0] is the value read
  * @last_read: the last value recorded that way
  * @runs: vcpu_run calls that reached it
  * @wakeups: wake-up virqs raised for it
@@ -167,6 +174,7 @@ struct rm_sim_vcpu {
 	unsigned int n_script;
 	bool waiting;
 	bool asleep;
+	bool off;
 	bool read_pending;
 	u64 last_read;
 	u64 runs;
@@ -210,6 +218,9 @@ struct rm_sim_bell {
  * @halt: how the guest ended itself from a vCPU script: 0 (it did not),
  *	%GUNYAH_VCPU_STATE_POWERED_OFF or %GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET,
  *	which every later run returns
+ * @rm_link: the devicetree gives the guest an RM RPC link ("rm-rpc"
+ *	vdevice; set at VM_INIT), over which it would accept memory given
+ *	while it runs
  */
 struct rm_sim_vm {
 	u16 vmid;
@@ -224,6 +235,7 @@ struct rm_sim_vm {
 	unsigned int n_bells;
 	struct rm_sim_bell *bells;
 	u64 halt;
+	bool rm_link;
 };
 
 /**

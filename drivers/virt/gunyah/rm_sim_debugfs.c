@@ -33,7 +33,7 @@
  *                              state_data {addr, len, value}; len is 1, 2,
  *                              4 or 8 and value must fit in it.
  *     mmio_read <addr> <len>   returns ADDRSPACE_VMMIO_READ with
- *                              {addr, len, 0}; resume_data[1] of the next
+ *                              {addr, len, 0}; resume_data[0] of the next
  *                              run is recorded as the value read.
  *     block                    returns EXPECTS_WAKEUP; the vCPU then sleeps
  *                              (runs return EXPECTS_WAKEUP, queued entries
@@ -47,7 +47,14 @@
  *     reset                    PSCI SYSTEM_RESET: likewise with exit type 2
  *                              (RESET); runs return PSCI_SYSTEM_RESET.
  *     fault                    returns FAULT.
- *     wake                     not queued: ends a "block" sleep now.
+ *     cpu_off                  PSCI CPU_OFF: returns POWERED_OFF with
+ *                              state_data[0] 0 (the VM runs on); runs
+ *                              return that, and doorbells do not end it,
+ *                              until "wake" (PSCI CPU_ON).
+ *     retry                    the next run fails with the hypervisor's
+ *                              RETRY and takes no resume data.
+ *     wake                     not queued: ends a "block" or "cpu_off"
+ *                              sleep now.
  *                              With nothing queued a run returns
  *                              EXPECTS_WAKEUP (the guest is idle); queuing
  *                              an entry for a vCPU that waits (and does not

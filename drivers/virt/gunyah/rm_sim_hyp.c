@@ -121,6 +121,7 @@ void rm_sim_vm_wake_all(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm)
 	lockdep_assert_held(&sim->lock);
 	for (i = 0; i < vm->n_vcpus; i++) {
 		vm->vcpus[i].asleep = false;
+		vm->vcpus[i].off = false;
 		if (vm->vcpus[i].waiting)
 			rm_sim_vcpu_kick(sim, &vm->vcpus[i]);
 	}
@@ -186,6 +187,9 @@ int rm_sim_vm_hyp_create(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
 	n_bells = rm_sim_dt_bells(sim, fdt, labels);
 	if (n_bells < 0)
 		return n_bells;
+	vm->rm_link = fdt_node_offset_by_prop_value(fdt, -1, "vdevice-type",
+						    "rm-rpc",
+						    sizeof("rm-rpc")) >= 0;
 
 	vm->vcpus = kcalloc(n_vcpus, sizeof(*vm->vcpus), GFP_KERNEL);
 	vm->bells = kcalloc(n_bells, sizeof(*vm->bells), GFP_KERNEL);
@@ -266,6 +270,7 @@ void rm_sim_vm_hyp_destroy(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm)
 	vm->n_vcpus = 0;
 	vm->n_bells = 0;
 	vm->halt = 0;
+	vm->rm_link = false;
 }
 
 /* ---- The hypervisor calls ---------------------------------------------- */
@@ -276,7 +281,7 @@ static void rm_sim_vcpu_halted(struct rm_sim_vm *vm,
 {
 	resp->state = vm->halt;
 	if (vm->halt == GUNYAH_VCPU_STATE_POWERED_OFF)
-		resp->state_data[0] = BIT(0);	/* the VM exited */
+		resp->state_data[0] = GUNYAH_VCPU_POWEROFF_EXITED;
 }
 
 /* The guest ends itself: the VM exits, the host hears of it. */
@@ -318,18 +323,27 @@ static int rm_sim_vcpu_run(struct gunyah_rm_transport *t, u64 capid,
 		goto out;
 	}
 	vcpu->runs++;
+	cmd = list_first_entry_or_null(&vcpu->script, struct rm_sim_vcpu_cmd,
+				       list);
+	if (!vcpu->asleep && cmd && cmd->op == RM_SIM_VCPU_RETRY) {
+		/* As the hypervisor's RETRY: nothing of resume_data is taken. */
+		list_del(&cmd->list);
+		vcpu->n_script--;
+		kfree(cmd);
+		ret = -EAGAIN;
+		goto out;
+	}
 	vcpu->waiting = false;
 	if (vcpu->read_pending) {
 		vcpu->read_pending = false;
-		vcpu->last_read = resume_data[1];
+		vcpu->last_read = resume_data[0];
 	}
 
-	cmd = list_first_entry_or_null(&vcpu->script, struct rm_sim_vcpu_cmd,
-				       list);
 	if (vcpu->asleep || !cmd) {
-		/* In WFI, until an interrupt. */
+		/* In WFI until an interrupt, or off until CPU_ON. */
 		vcpu->waiting = true;
-		resp->state = GUNYAH_VCPU_STATE_EXPECTS_WAKEUP;
+		resp->state = vcpu->off ? GUNYAH_VCPU_STATE_POWERED_OFF :
+					  GUNYAH_VCPU_STATE_EXPECTS_WAKEUP;
 		goto out;
 	}
 	list_del(&cmd->list);
@@ -352,6 +366,13 @@ static int rm_sim_vcpu_run(struct gunyah_rm_transport *t, u64 capid,
 		vcpu->asleep = true;
 		vcpu->waiting = true;
 		resp->state = GUNYAH_VCPU_STATE_EXPECTS_WAKEUP;
+		break;
+	case RM_SIM_VCPU_CPU_OFF:
+		/* Off, the VM still running: state_data[0] has no EXITED. */
+		vcpu->asleep = true;
+		vcpu->off = true;
+		vcpu->waiting = true;
+		resp->state = GUNYAH_VCPU_STATE_POWERED_OFF;
 		break;
 	case RM_SIM_VCPU_POWEROFF:
 		rm_sim_vcpu_exit(sim, vm, GUNYAH_VCPU_STATE_POWERED_OFF,
@@ -392,7 +413,8 @@ static int rm_sim_bell_send(struct gunyah_rm_transport *t, u64 capid,
 		for (i = 0; i < vm->n_vcpus; i++) {
 			struct rm_sim_vcpu *vcpu = &vm->vcpus[i];
 
-			if (!vcpu->asleep)
+			/* Only CPU_ON ("wake") starts a vCPU that is off. */
+			if (!vcpu->asleep || vcpu->off)
 				continue;
 			vcpu->asleep = false;
 			if (vcpu->waiting)
@@ -440,6 +462,8 @@ static const char * const rm_sim_vcpu_ops[] = {
 	[RM_SIM_VCPU_POWEROFF]		= "poweroff",
 	[RM_SIM_VCPU_RESET]		= "reset",
 	[RM_SIM_VCPU_FAULT]		= "fault",
+	[RM_SIM_VCPU_CPU_OFF]		= "cpu_off",
+	[RM_SIM_VCPU_RETRY]		= "retry",
 };
 
 /* Operands each op takes after its name. */
@@ -507,6 +531,7 @@ int rm_sim_vcpu_command(struct gunyah_rm_sim *sim, int argc, char **argv)
 	ret = 0;
 	if (wake) {
 		vcpu->asleep = false;
+		vcpu->off = false;
 	} else if (vcpu->n_script == RM_SIM_MAX_SCRIPT) {
 		ret = -ENOSPC;
 		goto out;

@@ -703,6 +703,18 @@ static u32 rm_sim_mem_notify(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 	}
 	if (p->open)
 		return GUNYAH_RM_ERROR_DENIED;
+	/*
+	 * Telling a running guest that has no RM link makes the public RM
+	 * stop answering anyone. Refuse it, loudly, rather than imitate that.
+	 */
+	for (i = 0; i < n; i++) {
+		vm = rm_sim_vm_lookup(sim, le16_to_cpu(vmids[i].vmid));
+		if (vm->state != GUNYAH_RM_VM_STATUS_READY && !vm->rm_link) {
+			dev_warn(sim->dev, "MEM_NOTIFY to VM %u, which has no RM link: the public RM would stop answering\n",
+				 vm->vmid);
+			return GUNYAH_RM_ERROR_DENIED;
+		}
+	}
 
 	/*
 	 * A VM that is READY has the parcel mapped at once; a running one

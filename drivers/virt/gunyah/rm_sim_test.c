@@ -1474,7 +1474,8 @@ static void t_vm_gone(struct t_ctx *c, int vmid, struct t_image *img)
 static int t_run(struct t_ctx *c, u64 capid, u64 read_value,
 		 struct gunyah_hypercall_vcpu_run_resp *resp)
 {
-	const u64 resume[3] = { GUNYAH_VCPU_RESUME_EMULATE, read_value, 0 };
+	/* As the hypervisor takes them: the value read, then the action. */
+	const u64 resume[3] = { read_value, GUNYAH_VCPU_RESUME_EMULATE, 0 };
 
 	return c->sim->t.hyp->vcpu_run(&c->sim->t, capid, resume, resp);
 }

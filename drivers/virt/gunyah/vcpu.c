@@ -60,6 +60,12 @@ struct gunyah_vcpu {
 
 	enum gunyah_vcpu_pending pending;
 	u32 mmio_len;
+	/*
+	 * The answer to the last exit, for the next vcpu_run. It is kept
+	 * until a vcpu_run has taken it: a run interrupted by a signal, or
+	 * one the hypervisor asks to retry, must not lose it.
+	 */
+	u64 resume[3];
 };
 
 static void gunyah_vcpu_free(struct kref *kref)
@@ -112,36 +118,38 @@ static bool gunyah_vcpu_status_exit(struct gunyah_vcpu *vcpu)
 	return true;
 }
 
-/* Take userspace's answer to the pending exit into resume_data. */
-static int gunyah_vcpu_resume(struct gunyah_vcpu *vcpu, u64 resume[3])
+/*
+ * Take userspace's answer to the pending exit into @vcpu->resume: the value
+ * of a read in resume_data[0], the action in resume_data[1], as the
+ * hypervisor's vcpu_run reads them.
+ */
+static int gunyah_vcpu_resume(struct gunyah_vcpu *vcpu)
 {
 	struct gh_vcpu_run *run = vcpu->run;
-	u8 action;
-	u64 data = 0;
+	u64 data = 0, action;
 
-	memset(resume, 0, 3 * sizeof(*resume));
 	if (vcpu->pending == GUNYAH_VCPU_PENDING_NONE)
 		return 0;
 
-	action = READ_ONCE(run->mmio.resume_action);
-	switch (action) {
+	switch (READ_ONCE(run->mmio.resume_action)) {
 	case GH_VCPU_RESUME_HANDLED:
-		resume[0] = GUNYAH_VCPU_RESUME_EMULATE;
+		action = GUNYAH_VCPU_RESUME_EMULATE;
 		break;
 	case GH_VCPU_RESUME_RETRY:
-		resume[0] = GUNYAH_VCPU_RESUME_RETRY;
+		action = GUNYAH_VCPU_RESUME_RETRY;
 		break;
 	case GH_VCPU_RESUME_FAULT:
-		resume[0] = GUNYAH_VCPU_RESUME_FAULT;
+		action = GUNYAH_VCPU_RESUME_FAULT;
 		break;
 	default:
 		return -EINVAL;
 	}
 	if (vcpu->pending == GUNYAH_VCPU_PENDING_MMIO_READ &&
-	    action == GH_VCPU_RESUME_HANDLED) {
+	    action == GUNYAH_VCPU_RESUME_EMULATE)
 		memcpy(&data, run->mmio.data, vcpu->mmio_len);
-		resume[1] = le64_to_cpu((__force __le64)data);
-	}
+	vcpu->resume[0] = le64_to_cpu((__force __le64)data);
+	vcpu->resume[1] = action;
+	vcpu->resume[2] = 0;
 	vcpu->pending = GUNYAH_VCPU_PENDING_NONE;
 	return 0;
 }
@@ -170,6 +178,24 @@ static int gunyah_vcpu_mmio_exit(struct gunyah_vcpu *vcpu,
 	return 0;
 }
 
+/* The guest ended the VM: report it, with the RM's account if it comes. */
+static void gunyah_vcpu_ended(struct gunyah_vcpu *vcpu,
+			      const struct gunyah_hypercall_vcpu_run_resp *r)
+{
+	struct gh_vcpu_run *run = vcpu->run;
+
+	/* The RM reports how the VM ended; wait for it briefly. */
+	wait_event_interruptible_timeout(vcpu->vm->status_wq,
+					 READ_ONCE(vcpu->vm->exited),
+					 GUNYAH_VCPU_EXIT_WAIT);
+	if (gunyah_vcpu_status_exit(vcpu))
+		return;
+	run->exit_reason = GH_VCPU_EXIT_STATUS;
+	run->status.status = r->state == GUNYAH_VCPU_STATE_FAULT ?
+			     GH_VM_STATUS_CRASHED : GH_VM_STATUS_EXITED;
+	memset(&run->status.exit_info, 0, sizeof(run->status.exit_info));
+}
+
 /* Sleep until the vCPU's interrupt; false if a signal came first. */
 static bool gunyah_vcpu_sleep(struct gunyah_vcpu *vcpu)
 {
@@ -186,7 +212,6 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 	struct gunyah_rm_transport *t = gunyah_rm_transport(vcpu->vm->mgr->rm);
 	struct gunyah_hypercall_vcpu_run_resp r;
 	struct gh_vcpu_run *run = vcpu->run;
-	u64 resume[3];
 	int ret;
 
 	if (mutex_lock_interruptible(&vcpu->run_lock))
@@ -205,7 +230,7 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 		ret = 0;
 		goto out;
 	}
-	ret = gunyah_vcpu_resume(vcpu, resume);
+	ret = gunyah_vcpu_resume(vcpu);
 	if (ret)
 		goto out;
 
@@ -214,19 +239,36 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 			ret = -EINTR;
 			break;
 		}
-		ret = t->hyp->vcpu_run(t, vcpu->capid, resume, &r);
-		memset(resume, 0, 3 * sizeof(*resume));
+		/* Removed or unbound: give the VM's lock back at once. */
+		if (READ_ONCE(vcpu->unbinding)) {
+			ret = -ENODEV;
+			break;
+		}
+		ret = t->hyp->vcpu_run(t, vcpu->capid, vcpu->resume, &r);
 		if (ret == -EAGAIN) {
 			cond_resched();
 			continue;
 		}
 		if (ret)
 			break;
+		/* The hypervisor took the answer. */
+		memset(vcpu->resume, 0, sizeof(vcpu->resume));
 
 		switch (r.state) {
 		case GUNYAH_VCPU_STATE_READY:
 			cond_resched();
 			continue;
+		case GUNYAH_VCPU_STATE_POWERED_OFF:
+			if (r.state_data[0] & GUNYAH_VCPU_POWEROFF_EXITED) {
+				gunyah_vcpu_ended(vcpu, &r);
+				ret = 0;
+				goto out;
+			}
+			/*
+			 * Off but the VM runs: not started by PSCI CPU_ON yet,
+			 * or after CPU_OFF. CPU_ON raises the wake-up virq.
+			 */
+			fallthrough;
 		case GUNYAH_VCPU_STATE_EXPECTS_WAKEUP:
 		case GUNYAH_VCPU_STATE_BLOCKED:
 			if (!gunyah_vcpu_sleep(vcpu)) {
@@ -235,6 +277,11 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 			}
 			if (READ_ONCE(vcpu->unbinding)) {
 				ret = -ENODEV;
+				goto out;
+			}
+			/* A vCPU that sleeps through its VM's exit reports it. */
+			if (gunyah_vcpu_status_exit(vcpu)) {
+				ret = 0;
 				goto out;
 			}
 			continue;
@@ -248,20 +295,9 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 		case GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_READ:
 			ret = gunyah_vcpu_mmio_exit(vcpu, &r, false);
 			goto out;
-		case GUNYAH_VCPU_STATE_POWERED_OFF:
 		case GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET:
 		case GUNYAH_VCPU_STATE_FAULT:
-			/* The RM reports how the VM ended; wait for it briefly. */
-			wait_event_interruptible_timeout(vcpu->vm->status_wq,
-							 READ_ONCE(vcpu->vm->exited),
-							 GUNYAH_VCPU_EXIT_WAIT);
-			if (!gunyah_vcpu_status_exit(vcpu)) {
-				run->exit_reason = GH_VCPU_EXIT_STATUS;
-				run->status.status = r.state == GUNYAH_VCPU_STATE_FAULT ?
-					GH_VM_STATUS_CRASHED : GH_VM_STATUS_EXITED;
-				memset(&run->status.exit_info, 0,
-				       sizeof(run->status.exit_info));
-			}
+			gunyah_vcpu_ended(vcpu, &r);
 			ret = 0;
 			goto out;
 		default:

@@ -11,9 +11,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,7 +76,8 @@ FIXTURE_SETUP(vcpu)
 		SKIP(return, "no /dev/gunyah: no Gunyah and no simulated RM");
 	ASSERT_GE(self->dev, 0);
 	if (access(GH_SIM "/control", W_OK))
-		SKIP(return, "these cases script the simulated RM, which is absent");
+		SKIP(return, "scripts the simulated guest; %s",
+		     "on a real hypervisor, gunyah_guest_test runs guest code");
 	ASSERT_EQ(0, gh_sim_ctl("clear"));
 	self->vm = ioctl(self->dev, GH_CREATE_VM, 0);
 	ASSERT_GE(self->vm, 0);
@@ -209,6 +212,44 @@ static void on_usr1(int sig)
 {
 }
 
+static void on_alarm(int sig)
+{
+}
+
+/*
+ * The answer to a read is kept until the hypervisor takes it: a run that a
+ * signal interrupts before it reaches the hypervisor, or one the hypervisor
+ * asks to retry, does not lose it.
+ */
+TEST_F(vcpu, read_answer_survives_signals_and_retries)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct itimerval storm = { { 0, 50 }, { 0, 50 } }, off = { };
+	struct gh_vcpu_run *run = self->run[0];
+	int v = self->vcpu[0], ret, eintr = 0;
+
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_read %#lx 4", self->vmid, UART + 0x20));
+	ASSERT_EQ(0, ioctl(v, GH_VCPU_RUN, 0));
+	ASSERT_EQ(GH_VCPU_EXIT_MMIO, run->exit_reason);
+	memcpy(run->mmio.data, "\xef\xbe\xad\xde", 4);
+	run->mmio.resume_action = GH_VCPU_RESUME_HANDLED;
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 retry", self->vmid));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 retry", self->vmid));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x43", self->vmid, UART));
+
+	/* A signal every 50 us: most runs end with EINTR before the call. */
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &storm, NULL));
+	while ((ret = ioctl(v, GH_VCPU_RUN, 0)) == -1 && errno == EINTR)
+		eintr++;
+	setitimer(ITIMER_REAL, &off, NULL);
+	ASSERT_EQ(0, ret) TH_LOG("run: %s", strerror(errno));
+	TH_LOG("%d runs interrupted before the hypervisor took the answer", eintr);
+	EXPECT_EQ(GH_VCPU_EXIT_MMIO, run->exit_reason);
+	EXPECT_EQ(0x43, run->mmio.data[0]);
+	EXPECT_EQ(0xdeadbeef, gh_sim_counter("vm.%d.vcpu0.last_read", self->vmid));
+}
+
 struct runner {
 	int fd;
 	int ret;
@@ -249,6 +290,29 @@ TEST_F(vcpu, immediate_exit_and_signals)
 	ASSERT_EQ(0, ioctl(self->vcpu[1], GH_VCPU_RUN, 0));
 	EXPECT_EQ(GH_VCPU_EXIT_MMIO, self->run[1]->exit_reason);
 	EXPECT_EQ(0x42, self->run[1]->mmio.data[0]);
+}
+
+/*
+ * A vCPU that is off while its VM runs (before PSCI CPU_ON, after CPU_OFF)
+ * is no VM exit: its run sleeps until CPU_ON wakes it.
+ */
+TEST_F(vcpu, powered_off_vcpu_sleeps_until_cpu_on)
+{
+	struct runner r = { .fd = self->vcpu[1] };
+	struct timespec ts = { .tv_nsec = 300 * 1000 * 1000 };
+
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 1 cpu_off", self->vmid));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 1 mmio_write %#lx 1 0x31", self->vmid, UART));
+	ASSERT_EQ(0, pthread_create(&r.thread, NULL, run_thread, &r));
+	nanosleep(&ts, NULL);
+	/* Still asleep: no exit came out. */
+	EXPECT_EQ(1, gh_sim_counter("vm.%d.vcpu1.asleep", self->vmid));
+	EXPECT_EQ(0, pthread_tryjoin_np(r.thread, NULL) == 0);
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 1 wake", self->vmid));
+	pthread_join(r.thread, NULL);
+	EXPECT_EQ(0, r.ret) TH_LOG("run: %s", strerror(r.err));
+	EXPECT_EQ(GH_VCPU_EXIT_MMIO, self->run[1]->exit_reason);
+	EXPECT_EQ(0x31, self->run[1]->mmio.data[0]);
 }
 
 TEST_F(vcpu, ioeventfd_round_trip)
