@@ -31,8 +31,15 @@
 #include "vm.h"
 #include "vm_fn.h"
 
-/* How long the RM may take to act on a stop or a reset. */
+/*
+ * How long the RM may take to act on a stop or a reset: a base, and for a
+ * reset, which releases and scrubs every parcel the guest accepted, time
+ * in proportion to the VM's memory. The public RM under QEMU's TCG resets a
+ * VM with 256 MiB in well under a second; the bound leaves a wide margin
+ * for slow emulation without waiting forever on an RM that is gone.
+ */
 #define GUNYAH_VM_STATUS_TIMEOUT	(10 * HZ)
+#define GUNYAH_VM_STATUS_PER_GIB	(20 * HZ)
 
 /* ---- Status from RM notifications ----------------------------------------- */
 
@@ -91,10 +98,24 @@ static void gunyah_vm_set_rm_status(struct gunyah_vm *vm, u8 status)
 	spin_unlock(&vm->status_lock);
 }
 
+/* Move the RM status from @from to @to, unless a notification moved it on. */
+static void gunyah_vm_advance_rm_status(struct gunyah_vm *vm, u8 from, u8 to)
+{
+	spin_lock(&vm->status_lock);
+	if (vm->rm_status == from)
+		vm->rm_status = to;
+	spin_unlock(&vm->status_lock);
+}
+
 static int gunyah_vm_wait_status(struct gunyah_vm *vm, u8 status)
 {
+	unsigned long gib = DIV_ROUND_UP(gunyah_vm_mem_given_pages(vm),
+					 SZ_1G >> PAGE_SHIFT);
+
+	/* Woken by the RM's VM_STATUS notifications (gunyah_vm_status_changed). */
 	if (!wait_event_timeout(vm->status_wq, gunyah_vm_rm_status(vm) == status,
-				GUNYAH_VM_STATUS_TIMEOUT)) {
+				GUNYAH_VM_STATUS_TIMEOUT +
+				gib * GUNYAH_VM_STATUS_PER_GIB)) {
 		dev_err(vm->mgr->dev, "VM %u: RM status %u, waited for %u\n",
 			vm->vmid, gunyah_vm_rm_status(vm), status);
 		return -ETIMEDOUT;
@@ -265,6 +286,7 @@ static int gunyah_vm_apply_boot_context(struct gunyah_vm *vm)
 static int gunyah_vm_start(struct gunyah_vm *vm)
 {
 	struct gunyah_rm *rm = vm->mgr->rm;
+	const char *step;
 	u32 image_handle;
 	u64 image_gpa;
 	int ret;
@@ -285,11 +307,15 @@ static int gunyah_vm_start(struct gunyah_vm *vm)
 	if (ret)
 		return ret;
 
+	/* Read before the devicetree's binding is lent away. */
+	vm->guest_rm_link = gunyah_vm_guest_has_rm_link(vm);
+	step = "giving its memory";
 	ret = gunyah_vm_mem_give(vm, &image_handle, &image_gpa);
 	if (ret)
 		goto err_teardown;
 
 	/* Offsets count from the start of the image parcel. */
+	step = "VM_CONFIG_IMAGE";
 	ret = gunyah_rm_vm_configure(rm, vm->vmid, GUNYAH_RM_AUTH_NONE,
 				     image_handle, 0, 0,
 				     vm->dtb.guest_phys_addr - image_gpa,
@@ -298,34 +324,47 @@ static int gunyah_vm_start(struct gunyah_vm *vm)
 		goto err_teardown;
 	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_INIT);
 
+	step = "VM_INIT";
 	ret = gunyah_rm_vm_init(rm, vm->vmid);
 	if (ret)
 		goto err_teardown;
 	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_READY);
 
+	step = "VM_SET_BOOT_CONTEXT";
 	ret = gunyah_vm_apply_boot_context(vm);
 	if (ret)
 		goto err_teardown;
 
+	step = "VM_GET_HYP_RESOURCES";
 	ret = gunyah_rm_get_hyp_resources(rm, vm->vmid, &vm->resources);
 	if (ret)
 		goto err_teardown;
 
 	/* vCPUs and doorbells find their capabilities and interrupts. */
+	step = "binding its functions";
 	ret = gunyah_vm_functions_bind(vm);
 	if (ret)
 		goto err_teardown;
 
 	/* From here the guest may touch its memory, even if the start fails. */
 	WRITE_ONCE(vm->guest_ran, true);
+	step = "VM_START";
 	ret = gunyah_rm_vm_start(rm, vm->vmid);
 	if (ret)
 		goto err_teardown;
-	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_RUNNING);
+	/*
+	 * Only from READY: the guest may already have run and exited, and the
+	 * RM's EXITED may have arrived before this reply was read.
+	 */
+	gunyah_vm_advance_rm_status(vm, GUNYAH_RM_VM_STATUS_READY,
+				    GUNYAH_RM_VM_STATUS_RUNNING);
 	vm->state = GUNYAH_VM_RUNNING;
 	return 0;
 
 err_teardown:
+	/* What a platform engineer needs to tell RM refusals apart. */
+	dev_info_ratelimited(vm->mgr->dev, "VM %u: start failed at %s: %d\n",
+			     vm->vmid, step, ret);
 	gunyah_vm_teardown(vm);
 	return ret;
 }

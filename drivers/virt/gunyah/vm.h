@@ -89,6 +89,8 @@ struct gunyah_vm_exit {
  * @resources: what GET_HYP_RESOURCES returned at start
  * @guest_ran: VM_START was sent: the guest may have used its memory (set
  *             once, never cleared; read without the lock by reclaim)
+ * @guest_rm_link: the guest's devicetree gives it an RM RPC link, so it can
+ *                 accept memory given while it runs (read at start)
  * @mem: the memory bindings
  * @functions: the VM's &struct gunyah_vm_function, under @lock
  * @mmio_lock: protects @ioeventfds, which the vCPU run loop reads
@@ -116,6 +118,7 @@ struct gunyah_vm {
 	DECLARE_BITMAP(boot_regs_set, GUNYAH_VM_BOOT_REGS);
 	struct gunyah_rm_hyp_resources *resources;
 	bool guest_ran;
+	bool guest_rm_link;
 	struct gunyah_vm_mem mem;
 	struct list_head functions;
 	spinlock_t mmio_lock;		/* see above: @ioeventfds */
@@ -139,5 +142,7 @@ void gunyah_vm_exited(struct gunyah_vm *vm, u16 type, const u8 *reason,
 		      u32 reason_size);
 
 void gunyah_vm_debugfs_add(struct gunyah_vm *vm);
+
+bool gunyah_vm_guest_has_rm_link(struct gunyah_vm *vm);
 
 #endif /* __GUNYAH_VM_H */

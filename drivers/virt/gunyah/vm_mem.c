@@ -24,6 +24,7 @@
 
 #define pr_fmt(fmt) "gunyah: " fmt
 
+#include <linux/device.h>
 #include <linux/file.h>
 #include <linux/init.h>
 #include <linux/fs.h>
@@ -48,6 +49,7 @@ static struct {
 	atomic64_t reclaim_refused;
 	atomic64_t lend_busy;
 	atomic64_t tlb_flushes;
+	atomic64_t parcels_unknown;
 } gunyah_mem_stats;
 
 static int gunyah_mem_pm_notify(struct notifier_block *nb, unsigned long action,
@@ -388,8 +390,18 @@ static int gunyah_binding_give(struct gunyah_binding *b, u32 label)
 	}
 
 	ret = gunyah_rm_mem_share(rm, &p->rm);
-	if (ret && p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL)
-		goto err_restore;
+	if (ret && p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL) {
+		if (!gunyah_rm_outcome_unknown(ret))
+			goto err_restore;
+		/*
+		 * The RM may hold the pages under a handle we never learnt:
+		 * they stay referenced, out of the direct map and of every
+		 * host mapping, for good.
+		 */
+		pr_err("%s of %lu pages: no usable reply (%d); the pages stay with the RM\n",
+		       p->lent ? "lend" : "share", p->pages, ret);
+		atomic64_inc(&gunyah_mem_stats.parcels_unknown);
+	}
 
 	b->parcel = p;
 	atomic64_inc(&gunyah_mem_stats.parcels);
@@ -414,6 +426,11 @@ static int gunyah_binding_reclaim(struct gunyah_binding *b)
 	lockdep_assert_held_write(&b->gmem->bindings_lock);
 	if (!p)
 		return 0;
+	/* Given with an unknown outcome: nothing to name in a reclaim. */
+	if (p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL) {
+		atomic64_inc(&gunyah_mem_stats.reclaim_refused);
+		return -EBUSY;
+	}
 
 	/*
 	 * Lent memory the guest may have used comes back zeroed, so no guest
@@ -503,6 +520,14 @@ static int gunyah_vm_bind(struct gunyah_vm *vm, struct file *file,
 
 	if (mt_find(&vm->mem.bindings, &index, gfn + nr - 1))
 		return -EEXIST;
+	/*
+	 * Memory given to a running guest must be announced to it (MEM_NOTIFY)
+	 * and accepted by it over its own RM link. A guest without one cannot
+	 * take it, and the public RM stops answering altogether when asked to
+	 * tell such a guest.
+	 */
+	if (vm->state == GUNYAH_VM_RUNNING && !vm->guest_rm_link)
+		return -EOPNOTSUPP;
 
 	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	if (!b)
@@ -535,10 +560,16 @@ static int gunyah_vm_bind(struct gunyah_vm *vm, struct file *file,
 
 	if (vm->state == GUNYAH_VM_RUNNING) {
 		ret = gunyah_binding_give_running(b);
-		if (ret)
+		/*
+		 * A parcel the RM kept (its reclaim failed too, or the outcome
+		 * is unknown) keeps its binding: freeing the binding would
+		 * leak the parcel's pages outside the direct map. Teardown, or
+		 * the VMM's unmap, takes it back.
+		 */
+		if (ret && !b->parcel)
 			goto err_erase_vm;
 	}
-	return 0;
+	return ret;
 
 err_erase_vm:
 	mtree_erase(&vm->mem.bindings, gfn);
@@ -793,10 +824,91 @@ int gunyah_vm_mem_give(struct gunyah_vm *vm, u32 *image_handle, u64 *image_gpa)
 	index = 0;
 	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX) {
 		ret = gunyah_binding_give_locked(b, b->label);
-		if (ret)
+		if (ret) {
+			dev_info_ratelimited(vm->mgr->dev,
+					     "VM %u: parcel of %llu pages at %#llx refused: %d\n",
+					     vm->vmid, b->nr, b->gfn << PAGE_SHIFT,
+					     ret);
 			return ret == -EPERM ? -ENOSPC : ret;
+		}
 	}
 	return 0;
+}
+
+/**
+ * gunyah_vm_mem_given_pages() - how much memory a VM has been given
+ * @vm: the VM, with its lock held
+ *
+ * Return: the pages of all its parcels, lent or shared.
+ */
+unsigned long gunyah_vm_mem_given_pages(struct gunyah_vm *vm)
+{
+	struct gunyah_binding *b;
+	unsigned long index = 0, pages = 0;
+
+	lockdep_assert_held(&vm->lock);
+	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX) {
+		down_read(&b->gmem->bindings_lock);
+		if (b->parcel)
+			pages += b->parcel->pages;
+		up_read(&b->gmem->bindings_lock);
+	}
+	return pages;
+}
+
+/**
+ * gunyah_vm_mem_read() - copy bound memory the host still owns
+ * @vm: the VM, with its lock held
+ * @gpa: the first guest address
+ * @buf: where the bytes go
+ * @len: how many; [@gpa, @gpa + @len) must lie in one binding
+ *
+ * Reads through the file's page cache; pages never allocated read as
+ * zeros, and nothing is allocated.
+ *
+ * Return: 0, -ENOENT if no binding holds the range, -EBUSY if its memory is
+ * given to the VM.
+ */
+int gunyah_vm_mem_read(struct gunyah_vm *vm, u64 gpa, void *buf, size_t len)
+{
+	struct gunyah_binding *b;
+	struct folio *folio;
+	size_t off, chunk;
+	pgoff_t idx;
+	u64 end;
+	int ret = 0;
+
+	lockdep_assert_held(&vm->lock);
+	b = mtree_load(&vm->mem.bindings, gpa >> PAGE_SHIFT);
+	if (!b || check_add_overflow(gpa, (u64)len, &end) ||
+	    PFN_UP(end) > gunyah_binding_end(b))
+		return -ENOENT;
+
+	down_read(&b->gmem->bindings_lock);
+	if (b->parcel) {
+		ret = -EBUSY;
+		goto out;
+	}
+	while (len) {
+		idx = b->pgoff + (gpa >> PAGE_SHIFT) - b->gfn;
+		off = offset_in_page(gpa);
+		chunk = min_t(size_t, len, PAGE_SIZE - off);
+		folio = filemap_get_folio(b->file->f_mapping, idx);
+		if (IS_ERR(folio)) {
+			memset(buf, 0, chunk);
+		} else {
+			memcpy_from_folio(buf, folio,
+					  ((idx - folio->index) << PAGE_SHIFT) + off,
+					  chunk);
+			folio_put(folio);
+		}
+		buf += chunk;
+		gpa += chunk;
+		len -= chunk;
+	}
+out:
+	up_read(&b->gmem->bindings_lock);
+	return ret;
 }
 
 /**
@@ -965,9 +1077,11 @@ void gunyah_vm_mem_show(struct gunyah_vm *vm, struct seq_file *s)
 			   b->flags, b->label);
 		down_read(&b->gmem->bindings_lock);
 		if (b->parcel)
-			seq_printf(s, " parcel %#x parcel_label %u entries %zu pages %lu",
+			seq_printf(s, " parcel %#x parcel_label %u entries %zu pages %lu acl_entries %zu guest_perms %#x",
 				   b->parcel->rm.mem_handle, b->parcel->rm.label,
-				   b->parcel->rm.n_mem_entries, b->parcel->pages);
+				   b->parcel->rm.n_mem_entries, b->parcel->pages,
+				   b->parcel->rm.n_acl_entries,
+				   b->parcel->rm.acl_entries[0].perms);
 		up_read(&b->gmem->bindings_lock);
 		seq_putc(s, '\n');
 	}
@@ -987,4 +1101,6 @@ void gunyah_mem_stats_show(struct seq_file *s)
 		   atomic64_read(&gunyah_mem_stats.reclaim_refused),
 		   atomic64_read(&gunyah_mem_stats.lend_busy),
 		   atomic64_read(&gunyah_mem_stats.tlb_flushes));
+	seq_printf(s, "parcels_unknown %lld\n",
+		   atomic64_read(&gunyah_mem_stats.parcels_unknown));
 }

@@ -77,6 +77,8 @@ int gunyah_vm_map_mem(struct gunyah_vm *vm, const struct gh_map_mem_args *args);
 int gunyah_vm_mem_label(struct gunyah_vm *vm, struct gh_mem_label *arg,
 			bool set);
 int gunyah_vm_mem_give(struct gunyah_vm *vm, u32 *image_handle, u64 *image_gpa);
+int gunyah_vm_mem_read(struct gunyah_vm *vm, u64 gpa, void *buf, size_t len);
+unsigned long gunyah_vm_mem_given_pages(struct gunyah_vm *vm);
 int gunyah_vm_mem_reclaim_all(struct gunyah_vm *vm);
 void gunyah_vm_mem_free(struct gunyah_vm *vm);
 void gunyah_vm_mem_show(struct gunyah_vm *vm, struct seq_file *s);

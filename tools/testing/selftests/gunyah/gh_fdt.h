@@ -6,6 +6,7 @@
 #ifndef __GH_FDT_H
 #define __GH_FDT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -162,11 +163,13 @@ static inline uint32_t gh_fdt_finish(struct gh_fdt *f)
 /*
  * The guest devicetree the public RM accepts: a vm-config with image-name,
  * base-address and proxy vCPUs, a GICv3 node, /chosen, no /hypervisor;
- * with bell_label non-zero, also a doorbell the host can ring (an irqfd).
+ * with bell_label non-zero, also a doorbell the host can ring (an irqfd);
+ * with rm_link, an RM RPC link for the guest (an "rm-rpc" vdevice), which
+ * memory given while the guest runs needs.
  */
-static inline uint32_t gh_fdt_guest_bell(void *buf, size_t size,
-					 uint64_t base, unsigned int ncpus,
-					 uint32_t bell_label)
+static inline uint32_t gh_fdt_guest_cfg(void *buf, size_t size,
+					uint64_t base, unsigned int ncpus,
+					uint32_t bell_label, bool rm_link)
 {
 	struct gh_fdt f;
 	char name[16];
@@ -215,10 +218,19 @@ static inline uint32_t gh_fdt_guest_bell(void *buf, size_t size,
 	gh_fdt_begin(&f, "vcpus");
 	gh_fdt_prop_str(&f, "affinity", "proxy");
 	gh_fdt_end(&f);
+	if (bell_label || rm_link)
+		gh_fdt_begin(&f, "vdevices");
+	if (rm_link) {
+		gh_fdt_begin(&f, "rm-rpc");
+		gh_fdt_prop_str(&f, "vdevice-type", "rm-rpc");
+		gh_fdt_prop_str(&f, "generate", "/hypervisor/qcom,resource-mgr");
+		gh_fdt_prop_u32(&f, "message-size", 240);
+		gh_fdt_prop_u32(&f, "queue-depth", 8);
+		gh_fdt_end(&f);
+	}
 	if (bell_label) {
 		uint8_t irq[12];
 
-		gh_fdt_begin(&f, "vdevices");
 		gh_fdt_begin(&f, "bell");
 		gh_fdt_prop_str(&f, "vdevice-type", "doorbell");
 		gh_fdt_prop_str(&f, "generate", "/hypervisor/bell");
@@ -229,18 +241,26 @@ static inline uint32_t gh_fdt_guest_bell(void *buf, size_t size,
 		gh_fdt_put32(irq + 8, 1);	/* edge */
 		gh_fdt_prop(&f, "interrupts", irq, sizeof(irq));
 		gh_fdt_end(&f);
-		gh_fdt_end(&f);
 	}
+	if (bell_label || rm_link)
+		gh_fdt_end(&f);
 	gh_fdt_end(&f);
 
 	gh_fdt_end(&f);
 	return gh_fdt_finish(&f);
 }
 
+static inline uint32_t gh_fdt_guest_bell(void *buf, size_t size,
+					 uint64_t base, unsigned int ncpus,
+					 uint32_t bell_label)
+{
+	return gh_fdt_guest_cfg(buf, size, base, ncpus, bell_label, false);
+}
+
 static inline uint32_t gh_fdt_guest(void *buf, size_t size, uint64_t base,
 				    unsigned int ncpus)
 {
-	return gh_fdt_guest_bell(buf, size, base, ncpus, 0);
+	return gh_fdt_guest_cfg(buf, size, base, ncpus, 0, false);
 }
 
 #endif /* __GH_FDT_H */

@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,31 @@
 #define SZ_1M			0x100000UL
 #define SZ_2M			0x200000UL
 #define GH_GUEST_BASE		0x80000000UL
+
+static sigjmp_buf gh_sigbus_jmp;
+
+static inline void gh_on_sigbus(int sig)
+{
+	siglongjmp(gh_sigbus_jmp, 1);
+}
+
+/*
+ * The byte at p, read with SIGBUS caught: 0-255, or -1 if the read raised
+ * SIGBUS (the page is lent, or past the end of the file).
+ */
+static inline int gh_read_byte(const unsigned char *p)
+{
+	struct sigaction sa = { .sa_handler = gh_on_sigbus }, old;
+	int v;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(gh_sigbus_jmp, 1))
+		v = -1;
+	else
+		v = __atomic_load_n(p, __ATOMIC_RELAXED);
+	sigaction(SIGBUS, &old, NULL);
+	return v;
+}
 
 static inline int gh_create_mem(int dev, __u64 size, __u64 flags)
 {
