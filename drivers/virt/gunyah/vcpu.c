@@ -21,6 +21,7 @@
 #define pr_fmt(fmt) "gunyah: " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/gunyah.h>
@@ -40,6 +41,9 @@ enum gunyah_vcpu_pending {
 	GUNYAH_VCPU_PENDING_MMIO_READ,
 	GUNYAH_VCPU_PENDING_MMIO_WRITE,
 };
+
+/* vcpu_runs of a vCPU blocked in the hypervisor before they back off. */
+#define GUNYAH_VCPU_BLOCKED_SPINS	64
 
 /* How long a vCPU that powered off waits for the RM to report the exit. */
 #define GUNYAH_VCPU_EXIT_WAIT	HZ
@@ -196,6 +200,19 @@ static void gunyah_vcpu_ended(struct gunyah_vcpu *vcpu,
 	memset(&run->status.exit_info, 0, sizeof(run->status.exit_info));
 }
 
+/*
+ * Between vcpu_runs of a vCPU blocked inside the hypervisor: at first only
+ * let others run, then sleep a little, staying on this CPU (see
+ * gunyah_vcpu_run()).
+ */
+static void gunyah_vcpu_blocked_pause(unsigned int n)
+{
+	if (n < GUNYAH_VCPU_BLOCKED_SPINS)
+		cond_resched();
+	else
+		usleep_range(50, 100);
+}
+
 /* Sleep until the vCPU's interrupt; false if a signal came first. */
 static bool gunyah_vcpu_sleep(struct gunyah_vcpu *vcpu)
 {
@@ -212,6 +229,8 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 	struct gunyah_rm_transport *t = gunyah_rm_transport(vcpu->vm->mgr->rm);
 	struct gunyah_hypercall_vcpu_run_resp r;
 	struct gh_vcpu_run *run = vcpu->run;
+	unsigned int blocked = 0;
+	bool slept, ended = false;
 	int ret;
 
 	if (mutex_lock_interruptible(&vcpu->run_lock))
@@ -234,6 +253,16 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 	if (ret)
 		goto out;
 
+	/*
+	 * The hypervisor runs a proxy-scheduled vCPU on the CPU that calls
+	 * vcpu_run, and moving it to another takes a while (an RCU grace
+	 * period of the hypervisor's). A vcpu_run from yet another CPU before
+	 * that completes fails with RETRY after it has already let the vCPU go:
+	 * the vCPU is then scheduled by the hypervisor itself and every later
+	 * vcpu_run fails with BUSY. So the calls of one run stay on one CPU,
+	 * except while it sleeps for the guest.
+	 */
+	migrate_disable();
 	for (;;) {
 		if (signal_pending(current)) {
 			ret = -EINTR;
@@ -258,11 +287,18 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 		case GUNYAH_VCPU_STATE_READY:
 			cond_resched();
 			continue;
+		case GUNYAH_VCPU_STATE_BLOCKED:
+			/*
+			 * Blocked inside the hypervisor (moving to this CPU, or
+			 * killed and unwinding): no interrupt will say when it
+			 * is over, so ask again.
+			 */
+			gunyah_vcpu_blocked_pause(++blocked);
+			continue;
 		case GUNYAH_VCPU_STATE_POWERED_OFF:
 			if (r.state_data[0] & GUNYAH_VCPU_POWEROFF_EXITED) {
-				gunyah_vcpu_ended(vcpu, &r);
-				ret = 0;
-				goto out;
+				ended = true;
+				goto done;
 			}
 			/*
 			 * Off but the VM runs: not started by PSCI CPU_ON yet,
@@ -270,19 +306,21 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 			 */
 			fallthrough;
 		case GUNYAH_VCPU_STATE_EXPECTS_WAKEUP:
-		case GUNYAH_VCPU_STATE_BLOCKED:
-			if (!gunyah_vcpu_sleep(vcpu)) {
+			migrate_enable();
+			slept = gunyah_vcpu_sleep(vcpu);
+			migrate_disable();
+			if (!slept) {
 				ret = -EINTR;
-				goto out;
+				goto done;
 			}
 			if (READ_ONCE(vcpu->unbinding)) {
 				ret = -ENODEV;
-				goto out;
+				goto done;
 			}
 			/* A vCPU that sleeps through its VM's exit reports it. */
 			if (gunyah_vcpu_status_exit(vcpu)) {
 				ret = 0;
-				goto out;
+				goto done;
 			}
 			continue;
 		case GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE:
@@ -291,21 +329,26 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 						 r.state_data[1], r.state_data[2]))
 				continue;
 			ret = gunyah_vcpu_mmio_exit(vcpu, &r, true);
-			goto out;
+			goto done;
 		case GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_READ:
 			ret = gunyah_vcpu_mmio_exit(vcpu, &r, false);
-			goto out;
+			goto done;
 		case GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET:
 		case GUNYAH_VCPU_STATE_FAULT:
-			gunyah_vcpu_ended(vcpu, &r);
-			ret = 0;
-			goto out;
+			ended = true;
+			goto done;
 		default:
 			pr_warn_ratelimited("vCPU %u: unknown state %llu\n",
 					    vcpu->id, r.state);
 			ret = -EIO;
-			goto out;
+			goto done;
 		}
+	}
+done:
+	migrate_enable();
+	if (ended) {
+		gunyah_vcpu_ended(vcpu, &r);
+		ret = 0;
 	}
 out:
 	mutex_unlock(&vcpu->run_lock);
