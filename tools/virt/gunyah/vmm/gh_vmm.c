@@ -1,27 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * A minimal example VMM for /dev/gunyah: boots a flat arm64 binary as a
- * Gunyah guest with one proxy-scheduled vCPU and emulates a PL011-style
- * UART for it through MMIO exits.
+ * Gunyah guest with two proxy-scheduled vCPUs, each run by a thread of its
+ * own, emulates a PL011-style UART and a small check device for it through
+ * MMIO exits, and checks that the guest (tools/virt/gunyah/guest/guest.S)
+ * did what it should:
+ *
+ *   uart-greeting  the greeting arrived on the UART
+ *   mmio-read      the value the guest read from the magic register is the
+ *                  one this VMM answered (the guest writes it back)
+ *   shared-page    the pattern the guest stored in the shared binding is
+ *                  there in this VMM's mapping of it after the VM stopped
+ *   second-vcpu    vCPU 1, started by the guest with PSCI CPU_ON, wrote its
+ *                  id and left its mark, and its thread saw the VM's end
+ *   power-off      the guest's PSCI SYSTEM_OFF ended the VM as an exit
+ *
+ * One line per check ("check NAME: ok ..." or "check NAME: FAILED ..."); the
+ * exit status is 0 only if none failed.
  *
  * Usage: gh_vmm [--sim] GUEST.BIN
  *
- * Guest physical layout:
- *   0x09000000  UART (emulated here, 4 KiB)
- *   0x3ffd0000  GICv3 redistributor (128 KiB), 0x3fff0000 distributor
- *   0x80000000  2 MiB image binding, lent RWX: the guest binary at offset
- *               0 (the boot vCPU starts there), the devicetree at 1 MiB
- *               (64 KiB reserved, with room for the Resource Manager's
- *               overlay)
- *   0xc0000000  1 MiB shared binding, RW, the host keeps access
+ * The guest physical layout is that of gh_guest.h (UART at 0x09000000, the
+ * image lent at 0x80000000 with the devicetree at +1 MiB, 1 MiB shared at
+ * 0xc0000000); the check device is the page after the UART:
+ *   +0x00  read: MAGIC          +0x04  write: the value read (echo)
+ *   +0x08  write: a vCPU's id   +0x0c  write: an error code, after its
+ *                               +0x10  detail
  *
  * With --sim, or when the in-kernel Resource Manager simulator is present,
- * no guest code runs: the simulator is told to make vCPU 0 do what the
- * guest binary does (the same UART writes, then power off), so the vCPU
- * loop sees the same exits.
+ * no guest code runs: the simulator is told to make the vCPUs do what the
+ * guest binary does (the same UART writes, the magic read, vCPU 1 off
+ * until "CPU_ON", its id write, CPU_OFF, the power-off), so the vCPU loops
+ * see the same exits. The simulator cannot write guest memory, so the
+ * shared-page check is skipped there.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,178 +47,72 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gh_util.h"
+#include "gh_guest.h"
 
-#define IMAGE_GPA	GH_GUEST_BASE
-#define IMAGE_SIZE	SZ_2M
-#define DTB_OFFSET	SZ_1M
-#define DTB_SIZE	SZ_64K
-#define SHM_GPA		0xc0000000UL
-#define SHM_SIZE	SZ_1M
+#define NR_VCPUS	2
 
-#define UART_GPA	0x09000000UL
-#define UART_SIZE	SZ_4K
 #define UART_DR		0x00
-#define GICD_GPA	0x3fff0000UL
-#define GICD_SIZE	SZ_64K
-#define GICR_GPA	0x3ffd0000UL
-#define GICR_SIZE	0x20000UL
+#define UART_FR		0x18
 
-#define PHANDLE_GIC	1
-#define PHANDLE_CLK	2
+#define CHK_GPA		(GH_GUEST_UART + SZ_4K)
+#define CHK_SIZE	SZ_4K
+#define CHK_MAGIC	0x00
+#define CHK_ECHO	0x04
+#define CHK_CPU_ID	0x08
+#define CHK_ERROR	0x0c
+#define CHK_ERROR_DATA	0x10
+
+#define MAGIC		0x4748564dU	/* "GHVM" */
+
+/* What guest.S leaves in the shared binding (word offsets). */
+#define SHM_PATTERN_WORDS	16
+#define SHM_PATTERN		0x600d0000U
+#define SHM_MARK		(0x100 / 4)
+#define SHM_CONTEXT		(0x104 / 4)
+#define MARK			0x5ec0d000U
+#define CONTEXT_ID		0xc0ffee01U
 
 #define GUEST_MESSAGE	"Hello from a Gunyah guest\n"
 
+/* How long the guest may take, and the simulated vCPU 1 to go "off". */
+#define RUN_TIMEOUT_MS	30000
+#define SIM_WAIT_MS	5000
+
 struct vmm {
-	int dev;
-	int vm;
-	int image;
-	int shm;
-	int vcpu;
-	struct gh_vcpu_run *run;
-	size_t run_size;
+	struct gh_guest_vm g;
+	bool sim;
+	pthread_mutex_t lock;		/* the guest's traces below */
 	bool at_line_start;
+	char uart[128];
+	size_t uart_len;
+	unsigned int magic_reads;
+	bool echo_seen;
+	uint32_t echo;
+	bool cpu_id_seen;
+	unsigned int cpu_id_vcpu;	/* the vCPU that wrote it */
+	uint32_t cpu_id;
+	bool error_seen;
+	uint32_t error, error_data;
+	unsigned int unhandled;
 };
 
-static void die(const char *what)
+static void die(struct vmm *v, const char *what)
 {
 	fprintf(stderr, "gh_vmm: %s failed: %s\n", what, strerror(errno));
+	gh_guest_vm_destroy(&v->g);
 	exit(1);
 }
 
-/* A property of 32-bit cells, as the devicetree stores them (big endian). */
-static void fdt_cells(struct gh_fdt *f, const char *name, const uint32_t *cells,
-		      unsigned int n)
+/* Start a message on a line of its own, even mid-way through UART output. */
+static void newline(struct vmm *v)
 {
-	uint8_t buf[64];
-	unsigned int i;
-
-	for (i = 0; i < n && i < sizeof(buf) / 4; i++)
-		gh_fdt_put32(buf + 4 * i, cells[i]);
-	gh_fdt_prop(f, name, buf, 4 * i);
-}
-
-/* A "reg" of one or two <address size> pairs, two cells each. */
-static void fdt_reg(struct gh_fdt *f, uint64_t a0, uint64_t s0, uint64_t a1,
-		    uint64_t s1)
-{
-	uint32_t cells[] = { a0 >> 32, a0, s0 >> 32, s0,
-			     a1 >> 32, a1, s1 >> 32, s1 };
-
-	fdt_cells(f, "reg", cells, s1 ? 8 : 4);
-}
-
-static void fdt_vm_config(struct gh_fdt *f)
-{
-	gh_fdt_begin(f, "gunyah-vm-config");
-	gh_fdt_prop_str(f, "image-name", "gh_vmm-example");
-	gh_fdt_prop_str(f, "os-type", "linux");
-	gh_fdt_begin(f, "memory");
-	gh_fdt_prop_u32(f, "#address-cells", 2);
-	gh_fdt_prop_u32(f, "#size-cells", 2);
-	gh_fdt_prop_u64(f, "base-address", IMAGE_GPA);
-	gh_fdt_end(f);
-	gh_fdt_begin(f, "vcpus");
-	gh_fdt_prop_str(f, "affinity", "proxy");
-	gh_fdt_end(f);
-	gh_fdt_end(f);
-}
-
-static void fdt_cpus(struct gh_fdt *f)
-{
-	gh_fdt_begin(f, "cpus");
-	gh_fdt_prop_u32(f, "#address-cells", 1);
-	gh_fdt_prop_u32(f, "#size-cells", 0);
-	gh_fdt_begin(f, "cpu@0");
-	gh_fdt_prop_str(f, "device_type", "cpu");
-	gh_fdt_prop_str(f, "compatible", "arm,armv8");
-	gh_fdt_prop_u32(f, "reg", 0);
-	gh_fdt_end(f);
-	gh_fdt_end(f);
-
-	/* The guest powers off with PSCI SYSTEM_OFF. */
-	gh_fdt_begin(f, "psci");
-	gh_fdt_prop(f, "compatible", "arm,psci-1.0\0arm,psci-0.2",
-		    sizeof("arm,psci-1.0\0arm,psci-0.2"));
-	gh_fdt_prop_str(f, "method", "hvc");
-	gh_fdt_end(f);
-}
-
-static void fdt_interrupts(struct gh_fdt *f)
-{
-	/* PPIs 13, 14, 11, 10: secure, non-secure, virtual, hyp timers. */
-	static const uint32_t timer_irqs[] = { 1, 13, 0xf08, 1, 14, 0xf08,
-					       1, 11, 0xf08, 1, 10, 0xf08 };
-
-	gh_fdt_begin(f, "intc@3fff0000");
-	gh_fdt_prop_str(f, "compatible", "arm,gic-v3");
-	gh_fdt_prop(f, "interrupt-controller", NULL, 0);
-	gh_fdt_prop_u32(f, "#interrupt-cells", 3);
-	gh_fdt_prop_u32(f, "#address-cells", 0);
-	gh_fdt_prop_u32(f, "#redistributor-regions", 1);
-	fdt_reg(f, GICD_GPA, GICD_SIZE, GICR_GPA, GICR_SIZE);
-	gh_fdt_prop_u32(f, "phandle", PHANDLE_GIC);
-	gh_fdt_end(f);
-
-	gh_fdt_begin(f, "timer");
-	gh_fdt_prop_str(f, "compatible", "arm,armv8-timer");
-	gh_fdt_prop(f, "always-on", NULL, 0);
-	fdt_cells(f, "interrupts", timer_irqs, 12);
-	gh_fdt_end(f);
-}
-
-/* The UART, described so that a Linux guest's pl011 driver binds too. */
-static void fdt_uart(struct gh_fdt *f)
-{
-	static const uint32_t irq[] = { 0, 1, 4 };	/* SPI 1, level high */
-	static const uint32_t clocks[] = { PHANDLE_CLK, PHANDLE_CLK };
-
-	gh_fdt_begin(f, "apb-pclk");
-	gh_fdt_prop_str(f, "compatible", "fixed-clock");
-	gh_fdt_prop_u32(f, "#clock-cells", 0);
-	gh_fdt_prop_u32(f, "clock-frequency", 24000000);
-	gh_fdt_prop_u32(f, "phandle", PHANDLE_CLK);
-	gh_fdt_end(f);
-
-	gh_fdt_begin(f, "pl011@9000000");
-	gh_fdt_prop(f, "compatible", "arm,pl011\0arm,primecell",
-		    sizeof("arm,pl011\0arm,primecell"));
-	fdt_reg(f, UART_GPA, UART_SIZE, 0, 0);
-	fdt_cells(f, "interrupts", irq, 3);
-	fdt_cells(f, "clocks", clocks, 2);
-	gh_fdt_prop(f, "clock-names", "uartclk\0apb_pclk",
-		    sizeof("uartclk\0apb_pclk"));
-	gh_fdt_end(f);
-}
-
-/* The guest devicetree, in the form the public Resource Manager accepts. */
-static uint32_t build_dtb(void *buf, size_t size)
-{
-	struct gh_fdt f;
-
-	gh_fdt_init(&f, buf, size);
-	gh_fdt_begin(&f, "");
-	gh_fdt_prop_str(&f, "compatible", "linux,dummy-virt");
-	gh_fdt_prop_u32(&f, "#address-cells", 2);
-	gh_fdt_prop_u32(&f, "#size-cells", 2);
-	gh_fdt_prop_u32(&f, "interrupt-parent", PHANDLE_GIC);
-
-	gh_fdt_begin(&f, "chosen");
-	gh_fdt_prop_str(&f, "bootargs", "console=ttyAMA0 earlycon");
-	gh_fdt_prop_str(&f, "stdout-path", "/pl011@9000000");
-	gh_fdt_end(&f);
-
-	fdt_cpus(&f);
-	fdt_interrupts(&f);
-	fdt_uart(&f);
-	fdt_vm_config(&f);
-
-	gh_fdt_end(&f);
-	return gh_fdt_finish(&f);
+	if (!v->at_line_start)
+		putchar('\n');
+	v->at_line_start = true;
 }
 
 /* Read the guest binary into buf; returns its size. */
-static size_t load_file(const char *path, void *buf, size_t max)
+static size_t load_file(struct vmm *v, const char *path, void *buf, size_t max)
 {
 	size_t len = 0;
 	ssize_t n;
@@ -212,142 +121,168 @@ static size_t load_file(const char *path, void *buf, size_t max)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		die(path);
+		die(v, path);
 	while ((n = read(fd, (char *)buf + len, max - len)) > 0)
 		len += n;
 	if (n < 0)
-		die(path);
+		die(v, path);
 	if (len == max && read(fd, &extra, 1) > 0) {
 		errno = EFBIG;
-		die("guest binary (over 1 MiB)");
+		die(v, "guest binary (over 1 MiB)");
 	}
 	close(fd);
 	return len;
 }
 
-/* Guest memory for the image: the binary at 0, the devicetree after it. */
-static void create_image(struct vmm *v, const char *path)
+static long long sim_counter(struct vmm *v, unsigned int vcpu, const char *key)
 {
-	size_t len;
-	uint32_t dtb_len;
-	char *p;
-
-	v->image = gh_create_mem(v->dev, IMAGE_SIZE, GHMF_CLOEXEC);
-	if (v->image < 0)
-		die("GH_CREATE_GUEST_MEM (image)");
-	p = mmap(NULL, IMAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 v->image, 0);
-	if (p == MAP_FAILED)
-		die("mmap of the image");
-	len = load_file(path, p, DTB_OFFSET);
-	dtb_len = build_dtb(p + DTB_OFFSET, DTB_SIZE);
-	if (!dtb_len) {
-		errno = ENOSPC;
-		die("devicetree");
-	}
-	munmap(p, IMAGE_SIZE);
-	printf("gh_vmm: guest %s: %zu bytes at %#lx, devicetree %u bytes at %#lx\n",
-	       path, len, IMAGE_GPA, dtb_len, IMAGE_GPA + DTB_OFFSET);
+	return gh_sim_counter("vm.%lld.vcpu%u.%s", v->g.vmid, vcpu, key);
 }
 
-/* Bind the image (lent) and a shared buffer, and say where the DTB is. */
-static void map_memory(struct vmm *v)
-{
-	struct gh_vm_dtb_config dtb = {
-		.guest_phys_addr = IMAGE_GPA + DTB_OFFSET,
-		.size = DTB_SIZE,
-	};
-
-	if (gh_map(v->vm, v->image, IMAGE_GPA, 0, IMAGE_SIZE,
-		   GH_MEM_FORCE_LEND | GH_MEM_ALLOW_RWX))
-		die("GH_VM_MAP_MEM (image)");
-
-	v->shm = gh_create_mem(v->dev, SHM_SIZE, GHMF_CLOEXEC);
-	if (v->shm < 0)
-		die("GH_CREATE_GUEST_MEM (shared)");
-	if (gh_map(v->vm, v->shm, SHM_GPA, 0, SHM_SIZE, GH_MEM_FORCE_SHARE |
-		   GH_MEM_ALLOW_READ | GH_MEM_ALLOW_WRITE))
-		die("GH_VM_MAP_MEM (shared)");
-
-	if (ioctl(v->vm, GH_VM_SET_DTB_CONFIG, &dtb))
-		die("GH_VM_SET_DTB_CONFIG");
-}
-
-/* vCPU 0 and its run structure. */
-static void add_vcpu(struct vmm *v)
-{
-	struct gh_fn_vcpu_arg arg = { .id = 0 };
-	struct gh_fn_desc desc = {
-		.type = GH_FN_VCPU,
-		.arg_size = sizeof(arg),
-		.arg = (uintptr_t)&arg,
-	};
-	int size;
-
-	v->vcpu = ioctl(v->vm, GH_VM_ADD_FUNCTION, &desc);
-	if (v->vcpu < 0)
-		die("GH_VM_ADD_FUNCTION (vCPU 0)");
-	size = ioctl(v->vcpu, GH_VCPU_MMAP_SIZE, 0);
-	if (size < (int)sizeof(*v->run)) {
-		if (size >= 0)
-			errno = EINVAL;
-		die("GH_VCPU_MMAP_SIZE");
-	}
-	v->run_size = size;
-	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      v->vcpu, 0);
-	if (v->run == MAP_FAILED)
-		die("mmap of the vCPU run structure");
-}
-
-/* Make simulated vCPU 0 do what the guest binary does. */
+/* Make the simulated vCPUs do what the guest binary does. */
 static void script_sim_guest(struct vmm *v)
 {
 	const char *msg = GUEST_MESSAGE;
-	long long vmid = gh_vm_vmid(v->vm);
+	long long vmid = v->g.vmid;
 
 	if (vmid < 0) {
 		errno = ENOENT;
-		die("reading the vmid from debugfs");
+		die(v, "reading the vmid from debugfs");
 	}
 	for (; *msg; msg++)
 		if (gh_sim_ctl("vcpu %lld 0 mmio_write %#lx 1 %u\n", vmid,
-			       UART_GPA + UART_DR, (unsigned char)*msg))
-			die("scripting the simulated guest's UART write");
-	if (gh_sim_ctl("vcpu %lld 0 poweroff\n", vmid))
-		die("scripting the simulated guest's power-off");
-	printf("gh_vmm: the guest is simulated: vCPU 0 of vmid %lld is scripted\n",
+			       GH_GUEST_UART + UART_DR, (unsigned char)*msg))
+			die(v, "scripting the simulated guest's UART write");
+	if (gh_sim_ctl("vcpu %lld 0 mmio_read %#lx 4\n", vmid,
+		       CHK_GPA + CHK_MAGIC))
+		die(v, "scripting the simulated guest's MMIO read");
+	/* vCPU 1 is off until CPU_ON, announces itself, turns off again. */
+	if (gh_sim_ctl("vcpu %lld 1 cpu_off\n", vmid) ||
+	    gh_sim_ctl("vcpu %lld 1 mmio_write %#lx 4 1\n", vmid,
+		       CHK_GPA + CHK_CPU_ID) ||
+	    gh_sim_ctl("vcpu %lld 1 cpu_off\n", vmid))
+		die(v, "scripting the simulated vCPU 1");
+	printf("gh_vmm: the guest is simulated: vCPUs 0 and 1 of vmid %lld are scripted\n",
 	       vmid);
-	printf("gh_vmm: to write the guest's message to the UART and power off\n");
+	printf("gh_vmm: to do what %s does (UART, MMIO read, CPU_ON, CPU_OFF, power off)\n",
+	       "guest.bin");
 }
 
-/* The guest's console output, as it comes, byte by byte. */
-static void uart_output(struct vmm *v, unsigned char c)
+/*
+ * The simulated guest's CPU_ON, at the point the real one makes it: once
+ * vCPU 1 sleeps in its first "cpu_off", wake it.
+ */
+static void sim_cpu_on(struct vmm *v)
 {
-	putchar(c);	/* stdout is line buffered */
-	v->at_line_start = c == '\n';
+	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	unsigned int waited;
+
+	for (waited = 0; waited < SIM_WAIT_MS; waited += 10) {
+		if (sim_counter(v, 1, "asleep") == 1)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	if (gh_sim_ctl("vcpu %lld 1 wake\n", v->g.vmid))
+		fprintf(stderr, "gh_vmm: waking simulated vCPU 1 failed: %s\n",
+			strerror(errno));
 }
 
-static void handle_mmio(struct vmm *v)
+static void put_u32(struct gh_vcpu_run *run, uint32_t val)
 {
-	typeof(v->run->mmio) *mmio = &v->run->mmio;
-	uint64_t addr = mmio->phys_addr;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	run->mmio.data[0] = val;
+	run->mmio.data[1] = val >> 8;
+	run->mmio.data[2] = val >> 16;
+	run->mmio.data[3] = val >> 24;
+}
 
-	if (addr < UART_GPA || addr >= UART_GPA + UART_SIZE) {
-		if (!v->at_line_start)
-			putchar('\n');
-		v->at_line_start = true;
-		printf("gh_vmm: unhandled MMIO %s of %u bytes at %#llx: fault\n",
-		       mmio->is_write ? "write" : "read", mmio->len,
-		       (unsigned long long)addr);
-		mmio->resume_action = GH_VCPU_RESUME_FAULT;
+static uint32_t get_u32(struct gh_vcpu_run *run)
+{
+	return run->mmio.data[0] | run->mmio.data[1] << 8 |
+	       run->mmio.data[2] << 16 | (uint32_t)run->mmio.data[3] << 24;
+}
+
+static void uart_mmio(struct vmm *v, struct gh_vcpu_run *run, uint64_t reg)
+{
+	unsigned char c = run->mmio.data[0];
+
+	if (!run->mmio.is_write) {
+		put_u32(run, 0);	/* FR: never full */
 		return;
 	}
-	if (mmio->is_write && addr == UART_GPA + UART_DR)
-		uart_output(v, mmio->data[0]);
-	else if (!mmio->is_write)
-		memset(mmio->data, 0, sizeof(mmio->data));
-	mmio->resume_action = GH_VCPU_RESUME_HANDLED;
+	if (reg != UART_DR)
+		return;
+	putchar(c);	/* stdout is line buffered */
+	v->at_line_start = c == '\n';
+	if (v->uart_len < sizeof(v->uart) - 1)
+		v->uart[v->uart_len++] = c;
+}
+
+static void chk_mmio(struct vmm *v, unsigned int vcpu, struct gh_vcpu_run *run,
+		     uint64_t reg)
+{
+	uint32_t val = get_u32(run);
+
+	if (!run->mmio.is_write) {
+		put_u32(run, reg == CHK_MAGIC ? MAGIC : 0);
+		if (reg == CHK_MAGIC) {
+			v->magic_reads++;
+			if (v->sim && vcpu == 0)
+				sim_cpu_on(v);
+		}
+		return;
+	}
+	switch (reg) {
+	case CHK_ECHO:
+		v->echo_seen = true;
+		v->echo = val;
+		break;
+	case CHK_CPU_ID:
+		v->cpu_id_seen = true;
+		v->cpu_id = val;
+		v->cpu_id_vcpu = vcpu;
+		newline(v);
+		printf("gh_vmm: vCPU %u says it is vCPU %u\n", vcpu, val);
+		/* The simulated boot vCPU saw the mark: it powers off. */
+		if (v->sim && gh_sim_ctl("vcpu %lld 0 poweroff\n", v->g.vmid))
+			fprintf(stderr, "gh_vmm: scripting the power-off failed: %s\n",
+				strerror(errno));
+		break;
+	case CHK_ERROR_DATA:
+		v->error_data = val;
+		break;
+	case CHK_ERROR:
+		v->error_seen = true;
+		v->error = val;
+		newline(v);
+		printf("gh_vmm: vCPU %u reports error %u (detail %#x)\n", vcpu,
+		       val, v->error_data);
+		break;
+	}
+}
+
+/* An MMIO exit of vCPU t->index, on its thread. */
+static void handle_mmio(struct gh_vcpu_thread *t, struct gh_vcpu_run *run)
+{
+	struct vmm *v = t->priv;
+	uint64_t addr = run->mmio.phys_addr;
+
+	pthread_mutex_lock(&v->lock);
+	run->mmio.resume_action = GH_VCPU_RESUME_HANDLED;
+	if (addr >= GH_GUEST_UART && addr < GH_GUEST_UART + GH_GUEST_UART_SIZE) {
+		uart_mmio(v, run, addr - GH_GUEST_UART);
+	} else if (addr >= CHK_GPA && addr < CHK_GPA + CHK_SIZE &&
+		   run->mmio.len == 4) {
+		chk_mmio(v, t->index, run, addr - CHK_GPA);
+	} else {
+		newline(v);
+		printf("gh_vmm: vCPU %u: unhandled MMIO %s of %u bytes at %#llx: fault\n",
+		       t->index, run->mmio.is_write ? "write" : "read",
+		       run->mmio.len, (unsigned long long)addr);
+		v->unhandled++;
+		run->mmio.resume_action = GH_VCPU_RESUME_FAULT;
+	}
+	pthread_mutex_unlock(&v->lock);
 }
 
 static const char *status_name(__u32 status)
@@ -363,75 +298,124 @@ static const char *status_name(__u32 status)
 	return "unknown";
 }
 
-/* Returns 0 if the VM exited normally. */
-static int report_status(struct vmm *v)
+/* Print one check's verdict; returns 1 if it failed. */
+static int __printf(3, 4) check(const char *name, bool ok, const char *fmt, ...)
 {
-	__u32 status = v->run->status.status;
-	struct gh_vm_exit_info *info = &v->run->status.exit_info;
+	char detail[160] = "";
+	va_list ap;
 
-	if (!v->at_line_start)
-		putchar('\n');
-	printf("gh_vmm: VM stopped: status %u (%s), exit type %u, reason size %u\n",
-	       status, status_name(status), info->type, info->reason_size);
-	return status == GH_VM_STATUS_EXITED ? 0 : 1;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	printf("check %s: %s%s%s\n", name, ok ? "ok" : "FAILED",
+	       *detail ? " " : "", detail);
+	return !ok;
 }
 
-/* Run vCPU 0 until the VM stops; returns the program's exit code. */
-static int run_vcpu(struct vmm *v)
+static int check_uart(struct vmm *v)
 {
-	for (;;) {
-		if (ioctl(v->vcpu, GH_VCPU_RUN, 0)) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			die("GH_VCPU_RUN");
-		}
-		switch (v->run->exit_reason) {
-		case GH_VCPU_EXIT_MMIO:
-			handle_mmio(v);
-			break;
-		case GH_VCPU_EXIT_STATUS:
-			return report_status(v);
-		case GH_VCPU_EXIT_PAGE_FAULT:
-			printf("gh_vmm: guest page fault at %#llx (errno %d)\n",
-			       (unsigned long long)v->run->page_fault.phys_addr,
-			       -v->run->page_fault.attempt);
-			return 1;
-		case GH_VCPU_EXIT_UNKNOWN:
-			break;
-		default:
-			printf("gh_vmm: unknown exit reason %u\n",
-			       v->run->exit_reason);
-			return 1;
-		}
+	bool ok = !strcmp(v->uart, GUEST_MESSAGE);
+
+	return check("uart-greeting", ok, ok ? "(%zu bytes)" : "(got %zu bytes: \"%s\")",
+		     v->uart_len, v->uart);
+}
+
+static int check_mmio_read(struct vmm *v)
+{
+	long long val;
+
+	if (v->sim) {
+		/* The simulator records what the host answered. */
+		val = sim_counter(v, 0, "last_read");
+		return check("mmio-read", val == MAGIC,
+			     "(the simulated guest read %#llx, the VMM answered %#x)",
+			     val, MAGIC);
 	}
+	if (!v->echo_seen)
+		return check("mmio-read", false,
+			     "(%u reads of the magic register, no echo came back)",
+			     v->magic_reads);
+	return check("mmio-read", v->echo == MAGIC,
+		     "(guest read %#x, the VMM answered %#x)", v->echo, MAGIC);
 }
 
-static void teardown(struct vmm *v)
+static int check_shared_page(struct vmm *v)
 {
-	munmap(v->run, v->run_size);
-	close(v->vcpu);
-	close(v->vm);
-	close(v->shm);
-	close(v->image);
-	close(v->dev);
-	printf("gh_vmm: VM torn down\n");
+	uint32_t *shm = v->g.shm_map;
+	unsigned int i;
+
+	if (v->sim) {
+		printf("check shared-page: skipped on the simulator %s\n",
+		       "(it runs no guest code to write it)");
+		return 0;
+	}
+	for (i = 0; i < SHM_PATTERN_WORDS; i++)
+		if (shm[i] != (SHM_PATTERN | i))
+			return check("shared-page", false,
+				     "(word %u is %#x, expected %#x)", i, shm[i],
+				     SHM_PATTERN | i);
+	return check("shared-page", true,
+		     "(%u words %#x..%#x at %#lx, read through the host mapping)",
+		     SHM_PATTERN_WORDS, SHM_PATTERN, SHM_PATTERN | (i - 1),
+		     GH_GUEST_SHM_GPA);
 }
 
-static bool sim_present(void)
+static int check_second_vcpu(struct vmm *v, struct gh_vcpu_thread *t)
 {
-	struct stat st;
+	uint32_t *shm = v->g.shm_map;
 
-	return stat(GH_SIM, &st) == 0;
+	if (v->error_seen)
+		return check("second-vcpu", false, "(the guest reported error %u, detail %#x)",
+			     v->error, v->error_data);
+	if (!v->cpu_id_seen || v->cpu_id_vcpu != 1 || v->cpu_id != 1)
+		return check("second-vcpu", false,
+			     "(no id write from vCPU 1%s)", v->cpu_id_seen ?
+			     ", a wrong one" : "");
+	if (!v->sim && (shm[SHM_MARK] != (MARK | 1) ||
+			shm[SHM_CONTEXT] != CONTEXT_ID))
+		return check("second-vcpu", false,
+			     "(shared page: mark %#x, context id %#x; expected %#x, %#x)",
+			     shm[SHM_MARK], shm[SHM_CONTEXT], MARK | 1, CONTEXT_ID);
+	if (t->stopped || t->exit_reason != GH_VCPU_EXIT_STATUS)
+		return check("second-vcpu", false,
+			     "(its thread did not see the VM's exit: %s, errno %d)",
+			     t->stopped ? "stopped after the timeout" : "gave up",
+			     t->error);
+	if (v->sim)
+		return check("second-vcpu", true, "(vCPU 1 %s, wrote id 1, %s)",
+			     "was off until the simulated CPU_ON",
+			     "turned off, saw the exit");
+	return check("second-vcpu", true, "(vCPU 1 %s, wrote id 1 and context id %#x, %s)",
+		     "started by CPU_ON", CONTEXT_ID, "turned off, saw the exit");
+}
+
+static int check_power_off(struct vmm *v, struct gh_vcpu_thread *t)
+{
+	if (t->exit_reason != GH_VCPU_EXIT_STATUS)
+		return check("power-off", false,
+			     "(vCPU 0 ended with exit %u, errno %d%s)", t->exit_reason,
+			     t->error, t->stopped ? ", stopped after the timeout" : "");
+	return check("power-off", t->status == GH_VM_STATUS_EXITED,
+		     "(status %u: %s, exit type %u)", t->status,
+		     status_name(t->status), t->exit_type);
 }
 
 int main(int argc, char **argv)
 {
+	struct gh_guest_config cfg = {
+		.name = "gh_vmm-example",
+		.ncpus = NR_VCPUS,
+		.shm = true,
+	};
 	struct vmm v = { .at_line_start = true };
-	bool sim = sim_present();
-	int ret;
+	struct gh_vcpu_thread t[NR_VCPUS];
+	unsigned int stopped;
+	int failed = 0;
+	size_t len;
 
+	v.sim = gh_guest_on_sim();
 	if (argc > 1 && !strcmp(argv[1], "--sim")) {
-		sim = true;
+		v.sim = true;
 		argc--;
 		argv++;
 	}
@@ -440,23 +424,40 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	pthread_mutex_init(&v.lock, NULL);
 
-	v.dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
-	if (v.dev < 0)
-		die("open " GH_DEV);
-	v.vm = ioctl(v.dev, GH_CREATE_VM, GH_VM_TYPE_DEFAULT);
-	if (v.vm < 0)
-		die("GH_CREATE_VM");
-	create_image(&v, argv[1]);
-	map_memory(&v);
-	add_vcpu(&v);
-	if (ioctl(v.vm, GH_VM_START, 0))
-		die("GH_VM_START");
-	printf("gh_vmm: VM started, running vCPU 0\n");
-	if (sim)
+	if (gh_guest_vm_create(&v.g, &cfg))
+		die(&v, v.g.failed);
+	len = load_file(&v, argv[1], v.g.image_map, GH_GUEST_DTB_OFFSET);
+	printf("gh_vmm: guest %s: %zu bytes at %#lx, devicetree at %#lx, %u vCPUs\n",
+	       argv[1], len, GH_GUEST_IMAGE_GPA,
+	       GH_GUEST_IMAGE_GPA + GH_GUEST_DTB_OFFSET, NR_VCPUS);
+	if (gh_guest_vm_start(&v.g))
+		die(&v, v.g.failed);
+	printf("gh_vmm: VM started (vmid %lld), running vCPUs 0 and 1\n", v.g.vmid);
+	if (v.sim)
 		script_sim_guest(&v);
 
-	ret = run_vcpu(&v);
-	teardown(&v);
-	return ret;
+	if (gh_vcpu_threads_start(&v.g, t, handle_mmio, &v))
+		die(&v, "starting the vCPU threads");
+	stopped = gh_vcpu_threads_join(t, NR_VCPUS, RUN_TIMEOUT_MS);
+	newline(&v);
+	if (stopped)
+		printf("gh_vmm: %u vCPU thread(s) did not end within %u ms; stopped\n",
+		       stopped, RUN_TIMEOUT_MS);
+	printf("gh_vmm: VM stopped: status %u (%s), exit type %u\n", t[0].status,
+	       status_name(t[0].status), t[0].exit_type);
+
+	failed += check_uart(&v);
+	failed += check_mmio_read(&v);
+	failed += check_shared_page(&v);
+	failed += check_second_vcpu(&v, &t[1]);
+	failed += check_power_off(&v, &t[0]);
+	if (v.unhandled)
+		failed += check("mmio-handled", false, "(%u unhandled accesses)",
+				v.unhandled);
+
+	gh_guest_vm_destroy(&v.g);
+	printf("gh_vmm: VM torn down; %d check(s) failed\n", failed);
+	return failed ? 1 : 0;
 }
