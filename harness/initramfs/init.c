@@ -16,7 +16,10 @@
  *        prefixed "GHVMM: ";
  *  bench: run the guest-memory benchmark /kselftest/gunyah/gh_bench;
  *  real: the boot on a real Gunyah hypervisor: the main job, then the
- *        kselftests and the kmemleak scan, as "main" and "test" do.
+ *        kselftests and the kmemleak scan, as "main" and "test" do;
+ *  fuzz: the long run of the ioctl fuzzer (gunyah_fuzz_test with
+ *        GH_FUZZ_OPS, default 1000000; GH_FUZZ_SEED=<n> on the kernel
+ *        command line replays a seed), then the kmemleak scan.
  *
  * Lines the harness parses start with "GHTEST:"; everything else init
  * prints is TAP or plain text without a printk timestamp, so the parser can
@@ -238,6 +241,18 @@ int main(void)
 	} else if (job && !strcmp(job, "real")) {
 		main_job();
 		run_kselftests();
+		kmemleak_report();
+	} else if (job && !strcmp(job, "fuzz")) {
+		int st;
+
+		setenv("GH_FUZZ_OPS", "1000000", 0);
+		say("GHTEST: kselftest begin\n");
+		say("TAP version 13\n1..1\n");
+		st = run_indented(KSFT_DIR "/gunyah", "./gunyah_fuzz_test", NULL,
+				  "    ");
+		say("%s 1 selftests: gunyah: gunyah_fuzz_test\n",
+		    WIFEXITED(st) && !WEXITSTATUS(st) ? "ok" : "not ok");
+		say("GHTEST: kselftest end\n");
 		kmemleak_report();
 	} else if (job && !strcmp(job, "bench")) {
 		int st = run_indented(KSFT_DIR "/gunyah", "./gh_bench", NULL, "");
