@@ -239,22 +239,28 @@ static inline int gh_vm_file(int vm, const char *file, char *buf, size_t size)
 #define GH_SIM			GH_DEBUGFS "/rm_sim"
 
 /* Send one command to the simulated RM's control file; 0 or -1 (errno). */
+/* Write s to a (debugfs, sysfs, cgroup) file in one write: 0 or -1. */
+static inline int gh_write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
 static inline int __printf(1, 2) gh_sim_ctl(const char *fmt, ...)
 {
 	char cmd[128];
 	va_list ap;
-	ssize_t n;
-	int fd;
 
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	fd = open(GH_SIM "/control", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = write(fd, cmd, strlen(cmd));
-	close(fd);
-	return n == (ssize_t)strlen(cmd) ? 0 : -1;
+	return gh_write_file(GH_SIM "/control", cmd);
 }
 
 /* A counter of the simulated RM, or -1. */
