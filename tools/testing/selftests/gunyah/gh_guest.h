@@ -461,7 +461,6 @@ static inline bool gh_guest_on_sim(void)
  * @exit_reason: the exit that ended the thread (an &enum gh_vcpu_exit)
  * @error: errno of a failed GH_VCPU_RUN, 0 if none
  * @stopped: it ended because of @stop
- * @busy: GH_VCPU_RUN calls that failed with EBUSY and were retried
  */
 struct gh_vcpu_thread {
 	struct gh_guest_vm *g;
@@ -477,11 +476,7 @@ struct gh_vcpu_thread {
 	uint32_t exit_reason;
 	int error;
 	bool stopped;
-	unsigned int busy;
 };
-
-/* How often a vCPU thread retries a run that failed with EBUSY (5 ms apart). */
-#define GH_VCPU_BUSY_RETRIES	200
 
 static inline void *gh_vcpu_thread_fn(void *arg)
 {
@@ -497,19 +492,6 @@ static inline void *gh_vcpu_thread_fn(void *arg)
 		if (ioctl(fd, GH_VCPU_RUN, 0)) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
-			/*
-			 * On the public hypervisor, a vCPU whose guest just
-			 * powered off can fail vcpu_run with BUSY before the
-			 * RM's exit notification arrives; the run after it
-			 * reports the exit. Retry for up to a second.
-			 */
-			if (errno == EBUSY && t->busy < GH_VCPU_BUSY_RETRIES) {
-				struct timespec wait = { .tv_nsec = 5 * 1000 * 1000 };
-
-				t->busy++;
-				nanosleep(&wait, NULL);
-				continue;
-			}
 			t->error = errno;
 			break;
 		}

@@ -709,10 +709,6 @@ int main(int argc, char **argv)
 	       since(&v.started), boot_s);
 	printf("gh_linux: VM stopped: status %u, exit type %u%s\n", t[0].status,
 	       t[0].exit_type, stopped ? " (stopped after the timeout)" : "");
-	for (i = 0; i < v.o.cpus; i++)
-		if (t[i].busy)
-			printf("gh_linux: vCPU %u: %u runs failed with EBUSY and were retried\n",
-			       i, t[i].busy);
 
 	/* The answer, read through the host's (shared) mapping. */
 	ans = shm_get(&v, GHL_W_ANSWER);
