@@ -16,7 +16,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -475,8 +474,8 @@ TEST_F_TIMEOUT(fuzz, random_operations, 3600)
 	ASSERT_LE(0, f.dev);
 	seed = seed_env ? strtoull(seed_env, NULL, 0) : (uint64_t)time(NULL) * 2654435761ULL;
 	f.state = seed | 1;
-	ksft_print_msg("seed %#" PRIx64 " (replay: GH_FUZZ_SEED=%#" PRIx64
-		       " GH_FUZZ_OPS=%lu)\n", seed, seed, n);
+	ksft_print_msg("seed %#llx (replay: GH_FUZZ_SEED=%#llx GH_FUZZ_OPS=%lu)\n",
+		       (unsigned long long)seed, (unsigned long long)seed, n);
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 	for (i = 0; i < NVMS; i++)
 		f.vm[i] = -1;
