@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Write a gen_init_cpio file list for the test initramfs.
 
-Usage: cpio_list.py INIT KSELFTEST_INSTALL_DIR [VMM_DIR]
+Usage: cpio_list.py INIT KSELFTEST_INSTALL_DIR [VMM_DIR [GUEST_IMAGE]]
 The list holds the device nodes init needs before devtmpfs is mounted, the
 init program, the installed kselftest tree (binaries and the
 kselftest-list.txt that init reads to know what to run) and, from VMM_DIR,
-the example VMM and its guest as /gunyah/gh_vmm and /gunyah/guest.bin.
+the example VMM and its guest as /gunyah/gh_vmm and /gunyah/guest.bin,
+and gh_linux; with GUEST_IMAGE, the Linux guest's kernel Image and
+initramfs as /gunyah/linux/Image and /gunyah/linux/initramfs.cpio.gz (the
+Image is stored as it is: the whole initramfs is gzipped).
 """
 import os
 import sys
@@ -40,6 +43,15 @@ def main():
             'dir /gunyah 0755 0 0',
             f'file /gunyah/gh_vmm {os.path.join(vmm, "gh_vmm")} 0755 0 0',
             f'file /gunyah/guest.bin {os.path.join(vmm, "guest.bin")} 0644 0 0',
+            f'file /gunyah/gh_linux {os.path.join(vmm, "gh_linux")} 0755 0 0',
+        ]
+    if len(sys.argv) > 4:
+        vmm, image = sys.argv[3], sys.argv[4]
+        initrd = os.path.join(vmm, 'linux-initramfs.cpio.gz')
+        out += [
+            'dir /gunyah/linux 0755 0 0',
+            f'file /gunyah/linux/Image {image} 0644 0 0',
+            f'file /gunyah/linux/initramfs.cpio.gz {initrd} 0644 0 0',
         ]
     print('\n'.join(out))
 

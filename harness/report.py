@@ -186,7 +186,8 @@ def summarize(kind, root, rows, failures):
         failures.append(f'{kind}: {missing} planned suites never reported')
 
 
-MAIN_RC = re.compile(r'GHMAIN: (main job|example VMM) exited with status (-?\d+)')
+MAIN_RC = re.compile(r'GHMAIN: (main job|example VMM|Linux guest) exited with status (-?\d+)')
+GHLINUX = re.compile(r'^GHLINUX: (ok|FAIL)\b(.*)$')
 
 
 def boot_rows(prefix, console, rows, failures, main_job=False):
@@ -199,13 +200,19 @@ def boot_rows(prefix, console, rows, failures, main_job=False):
     if main_job:
         rcs = [(m.group(1), int(m.group(2)))
                for m in (MAIN_RC.match(ln) for ln in lines) if m]
-        for job in ('main job', 'example VMM'):
+        for job in ('main job', 'example VMM', 'Linux guest'):
             got = [rc for j, rc in rcs if j == job]
             ok = len(got) == 1 and got[0] == 0
+            why = f'exit status {got[0]}' if got else 'did not run'
+            if job == 'Linux guest':
+                # gh_linux's verdict line says what failed.
+                verdict = [m for m in (GHLINUX.match(ln) for ln in lines) if m]
+                ok = ok and len(verdict) == 1 and verdict[0].group(1) == 'ok'
+                if verdict and verdict[-1].group(1) != 'ok':
+                    why = 'GHLINUX: FAIL' + verdict[-1].group(2)
             rows.append((prefix + 'main', job, int(ok), int(not ok), 0))
             if not ok:
-                failures.append(f'{prefix}main.{job}: ' +
-                                (f'exit status {got[0]}' if got else 'did not run'))
+                failures.append(f'{prefix}main.{job}: {why}')
     summarize(prefix + 'kunit', parse_tap(kunit), rows, failures)
     if 'kselftest begin' not in markers:
         rows.append((prefix + 'kselftest', '(did not run)', 0, 1, 0))
@@ -243,7 +250,7 @@ def main():
         markers = split_streams(lines)[3]
         probs = kernel_problems(lines)
         for ln in lines:
-            if ln.startswith(('GHMAIN:', 'GHVMM:')):
+            if ln.startswith(('GHMAIN:', 'GHVMM:', 'GHLINUX:')):
                 print(ln)
         job_rc = [(m.group(1), int(m.group(2)))
                   for m in (MAIN_RC.match(ln) for ln in lines) if m]

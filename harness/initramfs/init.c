@@ -13,10 +13,15 @@
  *  main: show what the driver presents (/dev/gunyah), run the main-job
  *        program /kselftest/gunyah/gh_main_job if the tree has one, then
  *        the example VMM, /gunyah/gh_vmm /gunyah/guest.bin, its output
- *        prefixed "GHVMM: ";
+ *        prefixed "GHVMM: ", then, if the initramfs carries a Linux guest
+ *        (/gunyah/linux: only for a boot on a Gunyah image), gh_linux
+ *        booting it (2 vCPUs, 128 MiB), or one line saying why not;
  *  bench: run the guest-memory benchmark /kselftest/gunyah/gh_bench;
  *  real: the boot on a real Gunyah hypervisor: the main job, then the
- *        kselftests and the kmemleak scan, as "main" and "test" do.
+ *        kselftests and the kmemleak scan, as "main" and "test" do;
+ *  fuzz: the long run of the ioctl fuzzer (gunyah_fuzz_test with
+ *        GH_FUZZ_OPS, default 1000000; GH_FUZZ_SEED=<n> on the kernel
+ *        command line replays a seed), then the kmemleak scan.
  *
  * Lines the harness parses start with "GHTEST:"; everything else init
  * prints is TAP or plain text without a printk timestamp, so the parser can
@@ -85,12 +90,11 @@ static void cat_file(const char *path, const char *indent)
 }
 
 /*
- * Run one program (with one argument, if arg is not NULL) with its output
- * piped back and indented; returns the wait status, or -1 if it could not
- * be started. A program that runs past TEST_TIMEOUT_S is killed.
+ * Run a program (argv[0], from dir) with its output piped back and
+ * indented; returns the wait status, or -1 if it could not be started. A
+ * program that runs past TEST_TIMEOUT_S is killed.
  */
-static int run_indented(const char *dir, const char *prog, const char *arg,
-			const char *indent)
+static int run_argv(const char *dir, char *const argv[], const char *indent)
 {
 	int pipefd[2], status = -1;
 	char line[4096];
@@ -103,8 +107,6 @@ static int run_indented(const char *dir, const char *prog, const char *arg,
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		char *argv[] = { (char *)prog, (char *)arg, NULL };
-
 		dup2(pipefd[1], 1);
 		dup2(pipefd[1], 2);
 		close(pipefd[0]);
@@ -112,8 +114,8 @@ static int run_indented(const char *dir, const char *prog, const char *arg,
 		if (chdir(dir))
 			_exit(127);
 		alarm(TEST_TIMEOUT_S);	/* SIGALRM survives exec and kills it */
-		execv(prog, argv);
-		printf("exec %s/%s: %s\n", dir, prog, strerror(errno));
+		execv(argv[0], argv);
+		printf("exec %s/%s: %s\n", dir, argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(pipefd[1]);
@@ -125,6 +127,38 @@ static int run_indented(const char *dir, const char *prog, const char *arg,
 		fclose(in);
 	waitpid(pid, &status, 0);
 	return status;
+}
+
+/* run_argv() of one program with at most one argument. */
+static int run_indented(const char *dir, const char *prog, const char *arg,
+			const char *indent)
+{
+	char *argv[] = { (char *)prog, (char *)arg, NULL };
+
+	return run_argv(dir, argv, indent);
+}
+
+/*
+ * gh_linux boots the Linux guest (its console lines come prefixed
+ * "guest: ", its verdict is a "GHLINUX:" line). Only a real hypervisor
+ * runs guest code: on the simulator, or without the guest's files, say so.
+ */
+static void linux_guest(void)
+{
+	char *argv[] = { "./gh_linux", "--kernel", "linux/Image",
+			 "--initrd", "linux/initramfs.cpio.gz", "--mem", "128",
+			 "--cpus", "2", NULL };
+	int s;
+
+	if (access("/sys/kernel/debug/gunyah/rm_sim/control", F_OK) == 0 ||
+	    access(VMM_DIR "/linux/Image", R_OK)) {
+		say("GHMAIN: Linux guest: not run: a Linux guest needs a Gunyah hypervisor image (GH_HYP_IMAGE=/path/to/hypvm.elf); the simulator runs no guest code\n");
+		return;
+	}
+	say("GHMAIN: Linux guest: gh_linux --kernel linux/Image --initrd linux/initramfs.cpio.gz --mem 128 --cpus 2\n");
+	s = run_argv(VMM_DIR, argv, "");
+	say("GHMAIN: Linux guest exited with status %d\n",
+	    WIFEXITED(s) ? WEXITSTATUS(s) : -1);
 }
 
 static void run_kselftests(void)
@@ -218,6 +252,7 @@ static void main_job(void)
 		say("GHMAIN: example VMM exited with status %d\n",
 		    WIFEXITED(s) ? WEXITSTATUS(s) : -1);
 	}
+	linux_guest();
 }
 
 int main(void)
@@ -238,6 +273,18 @@ int main(void)
 	} else if (job && !strcmp(job, "real")) {
 		main_job();
 		run_kselftests();
+		kmemleak_report();
+	} else if (job && !strcmp(job, "fuzz")) {
+		int st;
+
+		setenv("GH_FUZZ_OPS", "1000000", 0);
+		say("GHTEST: kselftest begin\n");
+		say("TAP version 13\n1..1\n");
+		st = run_indented(KSFT_DIR "/gunyah", "./gunyah_fuzz_test", NULL,
+				  "    ");
+		say("%s 1 selftests: gunyah: gunyah_fuzz_test\n",
+		    WIFEXITED(st) && !WEXITSTATUS(st) ? "ok" : "not ok");
+		say("GHTEST: kselftest end\n");
 		kmemleak_report();
 	} else if (job && !strcmp(job, "bench")) {
 		int st = run_indented(KSFT_DIR "/gunyah", "./gh_bench", NULL, "");

@@ -183,17 +183,22 @@ static int gunyah_vcpu_mmio_exit(struct gunyah_vcpu *vcpu,
 	return 0;
 }
 
+/* Wait briefly for the RM to report the VM's exit; true if it did. */
+static bool gunyah_vcpu_wait_exit(struct gunyah_vcpu *vcpu)
+{
+	wait_event_interruptible_timeout(vcpu->vm->status_wq,
+					 READ_ONCE(vcpu->vm->exited),
+					 GUNYAH_VCPU_EXIT_WAIT);
+	return gunyah_vcpu_status_exit(vcpu);
+}
+
 /* The guest ended the VM: report it, with the RM's account if it comes. */
 static void gunyah_vcpu_ended(struct gunyah_vcpu *vcpu,
 			      const struct gunyah_hypercall_vcpu_run_resp *r)
 {
 	struct gh_vcpu_run *run = vcpu->run;
 
-	/* The RM reports how the VM ended; wait for it briefly. */
-	wait_event_interruptible_timeout(vcpu->vm->status_wq,
-					 READ_ONCE(vcpu->vm->exited),
-					 GUNYAH_VCPU_EXIT_WAIT);
-	if (gunyah_vcpu_status_exit(vcpu))
+	if (gunyah_vcpu_wait_exit(vcpu))
 		return;
 	run->exit_reason = GH_VCPU_EXIT_STATUS;
 	run->status.status = r->state == GUNYAH_VCPU_STATE_FAULT ?
@@ -320,6 +325,7 @@ static int gunyah_vcpu_run_loop(struct gunyah_vcpu *vcpu)
 	struct gunyah_hypercall_vcpu_run_resp r;
 	enum gunyah_vcpu_next next = GUNYAH_VCPU_AGAIN;
 	unsigned int blocked = 0;
+	bool busy = false;
 	int ret = 0;
 
 	migrate_disable();
@@ -338,8 +344,21 @@ static int gunyah_vcpu_run_loop(struct gunyah_vcpu *vcpu)
 			cond_resched();
 			continue;
 		}
-		if (ret)
+		if (ret == -EBUSY) {
+			/*
+			 * After the guest's SYSTEM_OFF its vCPU reports itself
+			 * off, not yet exited; once the RM has killed it,
+			 * vcpu_run finds no vCPU to run and says BUSY. The VM's
+			 * exit is on its way.
+			 */
+			busy = true;
 			break;
+		}
+		if (ret) {
+			pr_warn_ratelimited("vCPU %u: vcpu_run failed: %d\n",
+					    vcpu->id, ret);
+			break;
+		}
 		/* The hypervisor took the answer. */
 		memset(vcpu->resume, 0, sizeof(vcpu->resume));
 		next = gunyah_vcpu_handle(vcpu, &r, &blocked, &ret);
@@ -348,6 +367,11 @@ static int gunyah_vcpu_run_loop(struct gunyah_vcpu *vcpu)
 	if (next == GUNYAH_VCPU_ENDED) {
 		gunyah_vcpu_ended(vcpu, &r);
 		ret = 0;
+	} else if (busy && gunyah_vcpu_wait_exit(vcpu)) {
+		ret = 0;
+	} else if (busy) {
+		pr_warn_ratelimited("vCPU %u: vcpu_run: busy, and the VM runs on\n",
+				    vcpu->id);
 	}
 	return ret;
 }

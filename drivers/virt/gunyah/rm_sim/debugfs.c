@@ -41,9 +41,12 @@
  *                              "wake", which raise its wake-up virq.
  *     poweroff                 PSCI SYSTEM_OFF: the VM goes to EXITED with
  *                              VM_STATUS and VM_EXITED (exit type 1,
- *                              PLATFORM_OFF); this run and every later one
- *                              until VM_RESET returns POWERED_OFF with
- *                              state_data[0] bit 0 set.
+ *                              PLATFORM_OFF); this run returns POWERED_OFF
+ *                              without the exited flag and this vCPU's
+ *                              later runs fail with BUSY (as on the public
+ *                              hypervisor); the other vCPUs' runs return
+ *                              POWERED_OFF with state_data[0] bit 0 set,
+ *                              until VM_RESET.
  *     reset                    PSCI SYSTEM_RESET: likewise with exit type 2
  *                              (RESET); runs return PSCI_SYSTEM_RESET.
  *     fault                    returns FAULT.

@@ -330,9 +330,15 @@ static void rm_sim_vcpu_do(struct gunyah_rm_sim *sim, struct rm_sim_vcpu *vcpu,
 		resp->state = GUNYAH_VCPU_STATE_POWERED_OFF;
 		break;
 	case RM_SIM_VCPU_POWEROFF:
+		/*
+		 * As on the public hypervisor: the vCPU that called SYSTEM_OFF
+		 * reports itself off but not exited, and once the RM has
+		 * killed it with its VM, vcpu_run finds nothing to run.
+		 */
 		rm_sim_vcpu_exit(sim, vm, GUNYAH_VCPU_STATE_POWERED_OFF,
 				 GUNYAH_RM_VM_EXIT_PLATFORM_OFF);
-		rm_sim_vcpu_halted(vm, resp);
+		resp->state = GUNYAH_VCPU_STATE_POWERED_OFF;
+		vcpu->gone = true;
 		break;
 	case RM_SIM_VCPU_RESET:
 		rm_sim_vcpu_exit(sim, vm, GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET,
@@ -363,6 +369,11 @@ static int rm_sim_vcpu_run(struct gunyah_hyp *hyp, u64 capid,
 		goto out;
 	}
 	vm = vcpu->vm;
+	if (vcpu->gone) {
+		/* Killed with its VM after it powered off: nothing to run. */
+		ret = -EBUSY;
+		goto out;
+	}
 	if (vm->halt) {
 		vcpu->runs++;
 		rm_sim_vcpu_halted(vm, resp);

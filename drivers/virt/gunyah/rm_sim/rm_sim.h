@@ -167,6 +167,8 @@ struct rm_sim_vcpu_cmd {
  *	since
  * @asleep: blocked by a "block" entry, until a doorbell or "wake"
  * @off: powered off by a "cpu_off" entry, until "wake"
+ * @gone: it powered the VM off ("poweroff"): its runs fail with BUSY, as
+ *	the public hypervisor's do once the RM has killed the vCPU
  * @read_pending: the last run returned VMMIO_READ; the next run's
  *	resume_data[0] is the value read
  * @last_read: the last value recorded that way
@@ -183,6 +185,7 @@ struct rm_sim_vcpu {
 	bool waiting;
 	bool asleep;
 	bool off;
+	bool gone;
 	bool read_pending;
 	u64 last_read;
 	u64 runs;

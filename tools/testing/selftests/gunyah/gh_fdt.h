@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A minimal flattened-devicetree writer for the Gunyah selftests: enough to
- * build the guest devicetree the Resource Manager checks at VM_INIT.
+ * Devicetree helpers for the Gunyah selftests and VMMs, on libfdt's
+ * sequential-write API (the kernel tree's scripts/dtc/libfdt, compiled
+ * into each program): the property shapes the guest devicetrees need, and
+ * the minimal guest devicetree the Resource Manager checks at VM_INIT.
+ *
+ * The writers accumulate libfdt's return codes by OR: any non-zero result
+ * means that some call failed (most likely the buffer was too small).
  */
 #ifndef __GH_FDT_H
 #define __GH_FDT_H
@@ -11,153 +16,59 @@
 #include <stdio.h>
 #include <string.h>
 
-#define GH_FDT_MAGIC		0xd00dfeed
-#define GH_FDT_BEGIN_NODE	1
-#define GH_FDT_END_NODE		2
-#define GH_FDT_PROP		3
-#define GH_FDT_END		9
+#include <libfdt.h>
 
-struct gh_fdt {
-	uint8_t *buf;
-	size_t size;
-	uint32_t off;		/* end of the structure block so far */
-	char strings[1024];
-	uint32_t strings_len;
-	int error;
-};
-
-static inline void gh_fdt_put32(uint8_t *p, uint32_t v)
+/* A property of 32-bit cells (at most 16). */
+static inline int gh_fdt_cells(void *fdt, const char *name,
+			       const uint32_t *cells, unsigned int n)
 {
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
+	fdt32_t buf[16];
+	unsigned int i;
+
+	for (i = 0; i < n && i < 16; i++)
+		buf[i] = cpu_to_fdt32(cells[i]);
+	return fdt_property(fdt, name, buf, i * sizeof(fdt32_t));
 }
 
-static inline void gh_fdt_emit(struct gh_fdt *f, const void *data, size_t len)
+/* A "reg" of one <address size> pair, or two if s1 is not 0; 2 cells each. */
+static inline int gh_fdt_reg(void *fdt, uint64_t a0, uint64_t s0, uint64_t a1,
+			     uint64_t s1)
 {
-	size_t padded = (len + 3) & ~(size_t)3;
+	fdt64_t reg[4] = { cpu_to_fdt64(a0), cpu_to_fdt64(s0),
+			   cpu_to_fdt64(a1), cpu_to_fdt64(s1) };
 
-	if (f->off + padded > f->size) {
-		f->error = 1;
-		return;
-	}
-	memset(f->buf + f->off, 0, padded);
-	memcpy(f->buf + f->off, data, len);
-	f->off += padded;
+	return fdt_property(fdt, "reg", reg, s1 ? sizeof(reg) : sizeof(reg) / 2);
 }
 
-static inline void gh_fdt_token(struct gh_fdt *f, uint32_t token)
+/* An empty (boolean) property. */
+static inline int gh_fdt_flag(void *fdt, const char *name)
 {
-	uint8_t b[4];
-
-	gh_fdt_put32(b, token);
-	gh_fdt_emit(f, b, 4);
+	return fdt_property(fdt, name, NULL, 0);
 }
 
-/* Start a tree in buf (size bytes); the header is written by gh_fdt_finish. */
-static inline void gh_fdt_init(struct gh_fdt *f, void *buf, size_t size)
+/* Start a tree of at most size bytes in buf, with its root node open. */
+static inline int gh_fdt_open(void *buf, size_t size)
 {
-	memset(f, 0, sizeof(*f));
-	f->buf = buf;
-	f->size = size;
-	/* 40-byte header, then an empty memory reservation map (16 bytes). */
-	f->off = 40;
-	memset(f->buf, 0, 56);
-	f->off = 56;
+	int err = fdt_create(buf, size);
+
+	if (err)
+		return err;
+	err |= fdt_finish_reservemap(buf);
+	err |= fdt_begin_node(buf, "");
+	return err;
 }
 
-static inline void gh_fdt_begin(struct gh_fdt *f, const char *name)
+/*
+ * Close the root node and the tree; returns its total size, or 0 if err
+ * (the writers' accumulated result) or this last step failed.
+ */
+static inline uint32_t gh_fdt_close(void *fdt, int err)
 {
-	gh_fdt_token(f, GH_FDT_BEGIN_NODE);
-	gh_fdt_emit(f, name, strlen(name) + 1);
-}
-
-static inline void gh_fdt_end(struct gh_fdt *f)
-{
-	gh_fdt_token(f, GH_FDT_END_NODE);
-}
-
-static inline uint32_t gh_fdt_string(struct gh_fdt *f, const char *name)
-{
-	uint32_t i = 0, len = strlen(name) + 1;
-
-	while (i < f->strings_len) {
-		if (!strcmp(f->strings + i, name))
-			return i;
-		i += strlen(f->strings + i) + 1;
-	}
-	if (f->strings_len + len > sizeof(f->strings)) {
-		f->error = 1;
+	err |= fdt_end_node(fdt);
+	err |= fdt_finish(fdt);
+	if (err || fdt_check_header(fdt))
 		return 0;
-	}
-	memcpy(f->strings + f->strings_len, name, len);
-	f->strings_len += len;
-	return i;
-}
-
-static inline void gh_fdt_prop(struct gh_fdt *f, const char *name,
-			       const void *val, uint32_t len)
-{
-	uint8_t b[8];
-
-	gh_fdt_token(f, GH_FDT_PROP);
-	gh_fdt_put32(b, len);
-	gh_fdt_put32(b + 4, gh_fdt_string(f, name));
-	gh_fdt_emit(f, b, 8);
-	if (len)
-		gh_fdt_emit(f, val, len);
-}
-
-static inline void gh_fdt_prop_str(struct gh_fdt *f, const char *name,
-				   const char *s)
-{
-	gh_fdt_prop(f, name, s, strlen(s) + 1);
-}
-
-static inline void gh_fdt_prop_u32(struct gh_fdt *f, const char *name,
-				   uint32_t v)
-{
-	uint8_t b[4];
-
-	gh_fdt_put32(b, v);
-	gh_fdt_prop(f, name, b, 4);
-}
-
-static inline void gh_fdt_prop_u64(struct gh_fdt *f, const char *name,
-				   uint64_t v)
-{
-	uint8_t b[8];
-
-	gh_fdt_put32(b, v >> 32);
-	gh_fdt_put32(b + 4, v);
-	gh_fdt_prop(f, name, b, 8);
-}
-
-/* Close the tree; returns its total size, or 0 if it did not fit. */
-static inline uint32_t gh_fdt_finish(struct gh_fdt *f)
-{
-	uint32_t struct_off = 56, struct_size, strings_off, total;
-
-	gh_fdt_token(f, GH_FDT_END);
-	struct_size = f->off - struct_off;
-	strings_off = f->off;
-	if (f->error || strings_off + f->strings_len > f->size)
-		return 0;
-	memcpy(f->buf + strings_off, f->strings, f->strings_len);
-	total = strings_off + f->strings_len;
-
-	gh_fdt_put32(f->buf + 0, GH_FDT_MAGIC);
-	gh_fdt_put32(f->buf + 4, total);
-	gh_fdt_put32(f->buf + 8, struct_off);
-	gh_fdt_put32(f->buf + 12, strings_off);
-	gh_fdt_put32(f->buf + 16, 40);		/* memory reservation map */
-	gh_fdt_put32(f->buf + 20, 17);		/* version */
-	gh_fdt_put32(f->buf + 24, 16);		/* last compatible version */
-	gh_fdt_put32(f->buf + 28, 0);		/* boot cpu */
-	gh_fdt_put32(f->buf + 32, f->strings_len);
-	gh_fdt_put32(f->buf + 36, struct_size);
-	return total;
+	return fdt_totalsize(fdt);
 }
 
 /*
@@ -171,83 +82,82 @@ static inline uint32_t gh_fdt_guest_cfg(void *buf, size_t size,
 					uint64_t base, unsigned int ncpus,
 					uint32_t bell_label, bool rm_link)
 {
-	struct gh_fdt f;
 	char name[16];
 	unsigned int i;
+	int err;
 
-	gh_fdt_init(&f, buf, size);
-	gh_fdt_begin(&f, "");
-	gh_fdt_prop_u32(&f, "#address-cells", 2);
-	gh_fdt_prop_u32(&f, "#size-cells", 2);
-	gh_fdt_prop_u32(&f, "interrupt-parent", 1);
+	err = gh_fdt_open(buf, size);
+	if (err)
+		return 0;
+	err |= fdt_property_u32(buf, "#address-cells", 2);
+	err |= fdt_property_u32(buf, "#size-cells", 2);
+	err |= fdt_property_u32(buf, "interrupt-parent", 1);
 
-	gh_fdt_begin(&f, "chosen");
-	gh_fdt_prop_str(&f, "bootargs", "console=ttyS0");
-	gh_fdt_end(&f);
+	err |= fdt_begin_node(buf, "chosen");
+	err |= fdt_property_string(buf, "bootargs", "console=ttyS0");
+	err |= fdt_end_node(buf);
 
-	gh_fdt_begin(&f, "cpus");
-	gh_fdt_prop_u32(&f, "#address-cells", 1);
-	gh_fdt_prop_u32(&f, "#size-cells", 0);
+	err |= fdt_begin_node(buf, "cpus");
+	err |= fdt_property_u32(buf, "#address-cells", 1);
+	err |= fdt_property_u32(buf, "#size-cells", 0);
 	for (i = 0; i < ncpus; i++) {
 		snprintf(name, sizeof(name), "cpu@%u", i);
-		gh_fdt_begin(&f, name);
-		gh_fdt_prop_str(&f, "device_type", "cpu");
-		gh_fdt_prop_str(&f, "compatible", "arm,armv8");
-		gh_fdt_prop_u32(&f, "reg", i);
+		err |= fdt_begin_node(buf, name);
+		err |= fdt_property_string(buf, "device_type", "cpu");
+		err |= fdt_property_string(buf, "compatible", "arm,armv8");
+		err |= fdt_property_u32(buf, "reg", i);
 		if (i)
-			gh_fdt_prop_str(&f, "enable-method", "psci");
-		gh_fdt_end(&f);
+			err |= fdt_property_string(buf, "enable-method", "psci");
+		err |= fdt_end_node(buf);
 	}
-	gh_fdt_end(&f);
+	err |= fdt_end_node(buf);
 
-	gh_fdt_begin(&f, "intc@3fff0000");
-	gh_fdt_prop_str(&f, "compatible", "arm,gic-v3");
-	gh_fdt_prop(&f, "interrupt-controller", NULL, 0);
-	gh_fdt_prop_u32(&f, "#interrupt-cells", 3);
-	gh_fdt_prop_u32(&f, "phandle", 1);
-	gh_fdt_end(&f);
+	err |= fdt_begin_node(buf, "intc@3fff0000");
+	err |= fdt_property_string(buf, "compatible", "arm,gic-v3");
+	err |= gh_fdt_flag(buf, "interrupt-controller");
+	err |= fdt_property_u32(buf, "#interrupt-cells", 3);
+	err |= fdt_property_u32(buf, "phandle", 1);
+	err |= fdt_end_node(buf);
 
-	gh_fdt_begin(&f, "gunyah-vm-config");
-	gh_fdt_prop_str(&f, "image-name", "selftest-vm");
-	gh_fdt_prop_str(&f, "os-type", "linux");
-	gh_fdt_begin(&f, "memory");
-	gh_fdt_prop_u32(&f, "#address-cells", 2);
-	gh_fdt_prop_u32(&f, "#size-cells", 2);
-	gh_fdt_prop_u64(&f, "base-address", base);
-	gh_fdt_end(&f);
-	gh_fdt_begin(&f, "vcpus");
-	gh_fdt_prop_str(&f, "affinity", "proxy");
-	gh_fdt_end(&f);
+	err |= fdt_begin_node(buf, "gunyah-vm-config");
+	err |= fdt_property_string(buf, "image-name", "selftest-vm");
+	err |= fdt_property_string(buf, "os-type", "linux");
+	err |= fdt_begin_node(buf, "memory");
+	err |= fdt_property_u32(buf, "#address-cells", 2);
+	err |= fdt_property_u32(buf, "#size-cells", 2);
+	err |= fdt_property_u64(buf, "base-address", base);
+	err |= fdt_end_node(buf);
+	err |= fdt_begin_node(buf, "vcpus");
+	err |= fdt_property_string(buf, "affinity", "proxy");
+	err |= fdt_end_node(buf);
 	if (bell_label || rm_link)
-		gh_fdt_begin(&f, "vdevices");
+		err |= fdt_begin_node(buf, "vdevices");
 	if (rm_link) {
-		gh_fdt_begin(&f, "rm-rpc");
-		gh_fdt_prop_str(&f, "vdevice-type", "rm-rpc");
-		gh_fdt_prop_str(&f, "generate", "/hypervisor/qcom,resource-mgr");
-		gh_fdt_prop_u32(&f, "message-size", 240);
-		gh_fdt_prop_u32(&f, "queue-depth", 8);
-		gh_fdt_end(&f);
+		err |= fdt_begin_node(buf, "rm-rpc");
+		err |= fdt_property_string(buf, "vdevice-type", "rm-rpc");
+		err |= fdt_property_string(buf, "generate",
+					   "/hypervisor/qcom,resource-mgr");
+		err |= fdt_property_u32(buf, "message-size", 240);
+		err |= fdt_property_u32(buf, "queue-depth", 8);
+		err |= fdt_end_node(buf);
 	}
 	if (bell_label) {
-		uint8_t irq[12];
+		/* SPI <label>, edge. */
+		uint32_t irq[] = { 0, bell_label, 1 };
 
-		gh_fdt_begin(&f, "bell");
-		gh_fdt_prop_str(&f, "vdevice-type", "doorbell");
-		gh_fdt_prop_str(&f, "generate", "/hypervisor/bell");
-		gh_fdt_prop_u32(&f, "label", bell_label);
-		gh_fdt_prop(&f, "peer-default", NULL, 0);
-		gh_fdt_put32(irq, 0);		/* SPI */
-		gh_fdt_put32(irq + 4, bell_label);
-		gh_fdt_put32(irq + 8, 1);	/* edge */
-		gh_fdt_prop(&f, "interrupts", irq, sizeof(irq));
-		gh_fdt_end(&f);
+		err |= fdt_begin_node(buf, "bell");
+		err |= fdt_property_string(buf, "vdevice-type", "doorbell");
+		err |= fdt_property_string(buf, "generate", "/hypervisor/bell");
+		err |= fdt_property_u32(buf, "label", bell_label);
+		err |= gh_fdt_flag(buf, "peer-default");
+		err |= gh_fdt_cells(buf, "interrupts", irq, 3);
+		err |= fdt_end_node(buf);
 	}
 	if (bell_label || rm_link)
-		gh_fdt_end(&f);
-	gh_fdt_end(&f);
+		err |= fdt_end_node(buf);
+	err |= fdt_end_node(buf);
 
-	gh_fdt_end(&f);
-	return gh_fdt_finish(&f);
+	return gh_fdt_close(buf, err);
 }
 
 static inline uint32_t gh_fdt_guest_bell(void *buf, size_t size,

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Helpers to boot real guest code on Gunyah, shared by the example VMM
- * (tools/virt/gunyah/vmm/gh_vmm.c) and gunyah_guest_test: the guest
- * devicetree the public Resource Manager accepts (vCPUs with PSCI, a GICv3
- * at fixed addresses, an emulated UART, a shared buffer at a fixed guest
- * address, optionally a doorbell), a VM with a lent image and a shared
- * binding, and a vCPU thread runner that hands MMIO exits to a callback.
+ * Helpers to boot real guest code on Gunyah, shared by the VMMs
+ * (tools/virt/gunyah/vmm/) and gunyah_guest_test: the guest devicetree the
+ * public Resource Manager accepts, written with libfdt (vCPUs with PSCI, a
+ * GICv3 at fixed addresses, an emulated UART, a shared buffer at a fixed
+ * guest address, optionally a doorbell), a VM with a lent image and a
+ * shared binding, and a vCPU thread runner that hands MMIO exits to a
+ * callback.
  *
  * Guest physical layout:
  *   0x09000000  UART (emulated by the VMM, 4 KiB)
@@ -64,190 +65,191 @@ struct gh_guest_config {
 	uint32_t bell_label;
 };
 
-/* A property of 32-bit cells. */
-static inline void gh_guest_fdt_cells(struct gh_fdt *f, const char *name,
-				      const uint32_t *cells, unsigned int n)
+static inline int gh_guest_fdt_cpus(void *fdt, unsigned int ncpus)
 {
-	uint8_t buf[64];
-	unsigned int i;
-
-	for (i = 0; i < n && i < sizeof(buf) / 4; i++)
-		gh_fdt_put32(buf + 4 * i, cells[i]);
-	gh_fdt_prop(f, name, buf, 4 * i);
-}
-
-/* A "reg" of one or two <address size> pairs, two cells each. */
-static inline void gh_guest_fdt_reg(struct gh_fdt *f, uint64_t a0, uint64_t s0,
-				    uint64_t a1, uint64_t s1)
-{
-	uint32_t cells[] = { a0 >> 32, a0, s0 >> 32, s0,
-			     a1 >> 32, a1, s1 >> 32, s1 };
-
-	gh_guest_fdt_cells(f, "reg", cells, s1 ? 8 : 4);
-}
-
-static inline void gh_guest_fdt_cpus(struct gh_fdt *f, unsigned int ncpus)
-{
+	static const char psci[] = "arm,psci-1.0\0arm,psci-0.2";
 	char name[16];
 	unsigned int i;
+	int err = 0;
 
-	gh_fdt_begin(f, "cpus");
-	gh_fdt_prop_u32(f, "#address-cells", 1);
-	gh_fdt_prop_u32(f, "#size-cells", 0);
+	err |= fdt_begin_node(fdt, "cpus");
+	err |= fdt_property_u32(fdt, "#address-cells", 1);
+	err |= fdt_property_u32(fdt, "#size-cells", 0);
 	for (i = 0; i < ncpus; i++) {
 		snprintf(name, sizeof(name), "cpu@%u", i);
-		gh_fdt_begin(f, name);
-		gh_fdt_prop_str(f, "device_type", "cpu");
-		gh_fdt_prop_str(f, "compatible", "arm,armv8");
+		err |= fdt_begin_node(fdt, name);
+		err |= fdt_property_string(fdt, "device_type", "cpu");
+		err |= fdt_property_string(fdt, "compatible", "arm,armv8");
 		/* The RM maps MPIDR Aff0 = vCPU index. */
-		gh_fdt_prop_u32(f, "reg", i);
+		err |= fdt_property_u32(fdt, "reg", i);
 		if (i)
-			gh_fdt_prop_str(f, "enable-method", "psci");
-		gh_fdt_end(f);
+			err |= fdt_property_string(fdt, "enable-method", "psci");
+		err |= fdt_end_node(fdt);
 	}
-	gh_fdt_end(f);
+	err |= fdt_end_node(fdt);
 
 	/* Secondaries start with PSCI CPU_ON; the VM ends with SYSTEM_OFF. */
-	gh_fdt_begin(f, "psci");
-	gh_fdt_prop(f, "compatible", "arm,psci-1.0\0arm,psci-0.2",
-		    sizeof("arm,psci-1.0\0arm,psci-0.2"));
-	gh_fdt_prop_str(f, "method", "hvc");
-	gh_fdt_end(f);
+	err |= fdt_begin_node(fdt, "psci");
+	err |= fdt_property(fdt, "compatible", psci, sizeof(psci));
+	err |= fdt_property_string(fdt, "method", "hvc");
+	err |= fdt_end_node(fdt);
+	return err;
 }
 
-static inline void gh_guest_fdt_gic(struct gh_fdt *f, unsigned int ncpus)
+static inline int gh_guest_fdt_gic(void *fdt, unsigned int ncpus)
 {
 	/* PPIs 13, 14, 11, 10: secure, non-secure, virtual, hyp timers. */
 	static const uint32_t timer_irqs[] = { 1, 13, 0xf08, 1, 14, 0xf08,
 					       1, 11, 0xf08, 1, 10, 0xf08 };
 	char name[32];
+	int err = 0;
 
 	snprintf(name, sizeof(name), "intc@%lx", GH_GUEST_GICD);
-	gh_fdt_begin(f, name);
-	gh_fdt_prop_str(f, "compatible", "arm,gic-v3");
-	gh_fdt_prop(f, "interrupt-controller", NULL, 0);
-	gh_fdt_prop_u32(f, "#interrupt-cells", 3);
-	gh_fdt_prop_u32(f, "#address-cells", 0);
-	gh_fdt_prop_u32(f, "#redistributor-regions", 1);
-	gh_guest_fdt_reg(f, GH_GUEST_GICD, GH_GUEST_GICD_SIZE,
-			 GH_GUEST_GICR(ncpus), ncpus * GH_GUEST_GICR_STRIDE);
-	gh_fdt_prop_u32(f, "phandle", GH_GUEST_PHANDLE_GIC);
-	gh_fdt_end(f);
+	err |= fdt_begin_node(fdt, name);
+	err |= fdt_property_string(fdt, "compatible", "arm,gic-v3");
+	err |= gh_fdt_flag(fdt, "interrupt-controller");
+	err |= fdt_property_u32(fdt, "#interrupt-cells", 3);
+	err |= fdt_property_u32(fdt, "#address-cells", 0);
+	err |= fdt_property_u32(fdt, "#redistributor-regions", 1);
+	err |= gh_fdt_reg(fdt, GH_GUEST_GICD, GH_GUEST_GICD_SIZE,
+			  GH_GUEST_GICR(ncpus), ncpus * GH_GUEST_GICR_STRIDE);
+	err |= fdt_property_u32(fdt, "phandle", GH_GUEST_PHANDLE_GIC);
+	err |= fdt_end_node(fdt);
 
-	gh_fdt_begin(f, "timer");
-	gh_fdt_prop_str(f, "compatible", "arm,armv8-timer");
-	gh_fdt_prop(f, "always-on", NULL, 0);
-	gh_guest_fdt_cells(f, "interrupts", timer_irqs, 12);
-	gh_fdt_end(f);
+	err |= fdt_begin_node(fdt, "timer");
+	err |= fdt_property_string(fdt, "compatible", "arm,armv8-timer");
+	err |= gh_fdt_flag(fdt, "always-on");
+	err |= gh_fdt_cells(fdt, "interrupts", timer_irqs, 12);
+	err |= fdt_end_node(fdt);
+	return err;
 }
 
 /* The UART, described so that a Linux guest's pl011 driver binds too. */
-static inline void gh_guest_fdt_uart(struct gh_fdt *f)
+static inline int gh_guest_fdt_uart(void *fdt)
 {
+	static const char compat[] = "arm,pl011\0arm,primecell";
+	static const char clock_names[] = "uartclk\0apb_pclk";
 	static const uint32_t irq[] = { 0, 1, 4 };	/* SPI 1, level high */
 	static const uint32_t clocks[] = { GH_GUEST_PHANDLE_CLK,
 					   GH_GUEST_PHANDLE_CLK };
+	int err = 0;
 
-	gh_fdt_begin(f, "apb-pclk");
-	gh_fdt_prop_str(f, "compatible", "fixed-clock");
-	gh_fdt_prop_u32(f, "#clock-cells", 0);
-	gh_fdt_prop_u32(f, "clock-frequency", 24000000);
-	gh_fdt_prop_u32(f, "phandle", GH_GUEST_PHANDLE_CLK);
-	gh_fdt_end(f);
+	err |= fdt_begin_node(fdt, "apb-pclk");
+	err |= fdt_property_string(fdt, "compatible", "fixed-clock");
+	err |= fdt_property_u32(fdt, "#clock-cells", 0);
+	err |= fdt_property_u32(fdt, "clock-frequency", 24000000);
+	err |= fdt_property_u32(fdt, "phandle", GH_GUEST_PHANDLE_CLK);
+	err |= fdt_end_node(fdt);
 
-	gh_fdt_begin(f, "pl011@9000000");
-	gh_fdt_prop(f, "compatible", "arm,pl011\0arm,primecell",
-		    sizeof("arm,pl011\0arm,primecell"));
-	gh_guest_fdt_reg(f, GH_GUEST_UART, GH_GUEST_UART_SIZE, 0, 0);
-	gh_guest_fdt_cells(f, "interrupts", irq, 3);
-	gh_guest_fdt_cells(f, "clocks", clocks, 2);
-	gh_fdt_prop(f, "clock-names", "uartclk\0apb_pclk",
-		    sizeof("uartclk\0apb_pclk"));
-	gh_fdt_end(f);
+	err |= fdt_begin_node(fdt, "pl011@9000000");
+	err |= fdt_property(fdt, "compatible", compat, sizeof(compat));
+	err |= gh_fdt_reg(fdt, GH_GUEST_UART, GH_GUEST_UART_SIZE, 0, 0);
+	err |= gh_fdt_cells(fdt, "interrupts", irq, 3);
+	err |= gh_fdt_cells(fdt, "clocks", clocks, 2);
+	err |= fdt_property(fdt, "clock-names", clock_names, sizeof(clock_names));
+	err |= fdt_end_node(fdt);
+	return err;
 }
 
 /*
- * The shared binding at a fixed address: an "shm" vdevice whose memory has
+ * A shared binding at a fixed address: an "shm" vdevice whose memory has
  * the binding's label and a base, so the RM accepts the parcel there at
- * VM_START. (A /reserved-memory node naming the label instead makes the
- * public RM's VM_START fail with NORESOURCE.)
+ * VM_START and writes a /reserved-memory node with the label for the
+ * guest. (A /reserved-memory node naming the label in this devicetree
+ * instead makes the public RM's VM_START fail with NORESOURCE.)
  */
-static inline void gh_guest_fdt_shm(struct gh_fdt *f)
+static inline int gh_guest_fdt_shm(void *fdt, uint32_t label, uint64_t base)
 {
 	char name[16];
+	int err = 0;
 
-	snprintf(name, sizeof(name), "shm-%u", GH_GUEST_SHM_LABEL);
-	gh_fdt_begin(f, name);
-	gh_fdt_prop_str(f, "vdevice-type", "shm");
-	gh_fdt_prop(f, "peer-default", NULL, 0);
-	gh_fdt_begin(f, "memory");
-	gh_fdt_prop_u32(f, "label", GH_GUEST_SHM_LABEL);
-	gh_fdt_prop_u32(f, "#address-cells", 2);
-	gh_fdt_prop_u64(f, "base", GH_GUEST_SHM_GPA);
-	gh_fdt_end(f);
-	gh_fdt_end(f);
+	snprintf(name, sizeof(name), "shm-%u", label);
+	err |= fdt_begin_node(fdt, name);
+	err |= fdt_property_string(fdt, "vdevice-type", "shm");
+	err |= gh_fdt_flag(fdt, "peer-default");
+	err |= fdt_begin_node(fdt, "memory");
+	err |= fdt_property_u32(fdt, "label", label);
+	err |= fdt_property_u32(fdt, "#address-cells", 2);
+	err |= fdt_property_u64(fdt, "base", base);
+	err |= fdt_end_node(fdt);
+	err |= fdt_end_node(fdt);
+	return err;
 }
 
-static inline void gh_guest_fdt_vm_config(struct gh_fdt *f,
-					  const struct gh_guest_config *c)
+/*
+ * The vm-config the RM reads at VM_INIT: RAM at @base, proxy-scheduled
+ * vCPUs; with @c->shm the shared binding, with @c->bell_label a doorbell.
+ */
+static inline int gh_guest_fdt_vm_config(void *fdt,
+					 const struct gh_guest_config *c,
+					 uint64_t base)
 {
-	gh_fdt_begin(f, "gunyah-vm-config");
-	gh_fdt_prop_str(f, "image-name", c->name);
-	gh_fdt_prop_str(f, "os-type", "linux");
-	gh_fdt_begin(f, "memory");
-	gh_fdt_prop_u32(f, "#address-cells", 2);
-	gh_fdt_prop_u32(f, "#size-cells", 2);
-	gh_fdt_prop_u64(f, "base-address", GH_GUEST_IMAGE_GPA);
-	gh_fdt_end(f);
-	gh_fdt_begin(f, "vcpus");
-	gh_fdt_prop_str(f, "affinity", "proxy");
-	gh_fdt_end(f);
+	int err = 0;
+
+	err |= fdt_begin_node(fdt, "gunyah-vm-config");
+	err |= fdt_property_string(fdt, "image-name", c->name);
+	err |= fdt_property_string(fdt, "os-type", "linux");
+	err |= fdt_begin_node(fdt, "memory");
+	err |= fdt_property_u32(fdt, "#address-cells", 2);
+	err |= fdt_property_u32(fdt, "#size-cells", 2);
+	err |= fdt_property_u64(fdt, "base-address", base);
+	err |= fdt_end_node(fdt);
+	err |= fdt_begin_node(fdt, "vcpus");
+	err |= fdt_property_string(fdt, "affinity", "proxy");
+	err |= fdt_end_node(fdt);
 	if (c->shm || c->bell_label)
-		gh_fdt_begin(f, "vdevices");
+		err |= fdt_begin_node(fdt, "vdevices");
 	if (c->shm)
-		gh_guest_fdt_shm(f);
+		err |= gh_guest_fdt_shm(fdt, GH_GUEST_SHM_LABEL, GH_GUEST_SHM_GPA);
 	if (c->bell_label) {
 		/* SPI <label>, edge: the host's irqfd rings it. */
 		uint32_t irq[] = { 0, c->bell_label, 1 };
 
-		gh_fdt_begin(f, "bell");
-		gh_fdt_prop_str(f, "vdevice-type", "doorbell");
-		gh_fdt_prop_str(f, "generate", "/hypervisor/bell");
-		gh_fdt_prop_u32(f, "label", c->bell_label);
-		gh_fdt_prop(f, "peer-default", NULL, 0);
-		gh_guest_fdt_cells(f, "interrupts", irq, 3);
-		gh_fdt_end(f);
+		err |= fdt_begin_node(fdt, "bell");
+		err |= fdt_property_string(fdt, "vdevice-type", "doorbell");
+		err |= fdt_property_string(fdt, "generate", "/hypervisor/bell");
+		err |= fdt_property_u32(fdt, "label", c->bell_label);
+		err |= gh_fdt_flag(fdt, "peer-default");
+		err |= gh_fdt_cells(fdt, "interrupts", irq, 3);
+		err |= fdt_end_node(fdt);
 	}
 	if (c->shm || c->bell_label)
-		gh_fdt_end(f);
-	gh_fdt_end(f);
+		err |= fdt_end_node(fdt);
+	err |= fdt_end_node(fdt);
+	return err;
+}
+
+/* The root's properties: two-cell addresses, the GIC as interrupt parent. */
+static inline int gh_guest_fdt_root(void *fdt)
+{
+	int err = 0;
+
+	err |= fdt_property_string(fdt, "compatible", "linux,dummy-virt");
+	err |= fdt_property_u32(fdt, "#address-cells", 2);
+	err |= fdt_property_u32(fdt, "#size-cells", 2);
+	err |= fdt_property_u32(fdt, "interrupt-parent", GH_GUEST_PHANDLE_GIC);
+	return err;
 }
 
 /* The guest devicetree; returns its size, or 0 if it did not fit. */
 static inline uint32_t gh_guest_dtb(void *buf, size_t size,
 				    const struct gh_guest_config *c)
 {
-	struct gh_fdt f;
+	int err = gh_fdt_open(buf, size);
 
-	gh_fdt_init(&f, buf, size);
-	gh_fdt_begin(&f, "");
-	gh_fdt_prop_str(&f, "compatible", "linux,dummy-virt");
-	gh_fdt_prop_u32(&f, "#address-cells", 2);
-	gh_fdt_prop_u32(&f, "#size-cells", 2);
-	gh_fdt_prop_u32(&f, "interrupt-parent", GH_GUEST_PHANDLE_GIC);
+	if (err)
+		return 0;
+	err |= gh_guest_fdt_root(buf);
+	err |= fdt_begin_node(buf, "chosen");
+	err |= fdt_property_string(buf, "bootargs", "console=ttyAMA0 earlycon");
+	err |= fdt_property_string(buf, "stdout-path", "/pl011@9000000");
+	err |= fdt_end_node(buf);
 
-	gh_fdt_begin(&f, "chosen");
-	gh_fdt_prop_str(&f, "bootargs", "console=ttyAMA0 earlycon");
-	gh_fdt_prop_str(&f, "stdout-path", "/pl011@9000000");
-	gh_fdt_end(&f);
-
-	gh_guest_fdt_cpus(&f, c->ncpus);
-	gh_guest_fdt_gic(&f, c->ncpus);
-	gh_guest_fdt_uart(&f);
-	gh_guest_fdt_vm_config(&f, c);
-
-	gh_fdt_end(&f);
-	return gh_fdt_finish(&f);
+	err |= gh_guest_fdt_cpus(buf, c->ncpus);
+	err |= gh_guest_fdt_gic(buf, c->ncpus);
+	err |= gh_guest_fdt_uart(buf);
+	err |= gh_guest_fdt_vm_config(buf, c, GH_GUEST_IMAGE_GPA);
+	return gh_fdt_close(buf, err);
 }
 
 /**

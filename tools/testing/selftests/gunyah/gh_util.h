@@ -31,29 +31,81 @@
 #define SZ_2M			0x200000UL
 #define GH_GUEST_BASE		0x80000000UL
 
-static sigjmp_buf gh_sigbus_jmp;
+/* Per thread: a SIGBUS is delivered to the thread whose access faulted. */
+static __thread sigjmp_buf gh_sigbus_jmp;
+static __thread int gh_sigbus_armed;
 
-static inline void gh_on_sigbus(int sig)
+static inline void gh_on_sigbus(int sig, siginfo_t *si, void *uc)
 {
-	siglongjmp(gh_sigbus_jmp, 1);
+	char msg[96];
+	int n;
+
+	if (__atomic_load_n(&gh_sigbus_armed, __ATOMIC_RELAXED))
+		siglongjmp(gh_sigbus_jmp, 1);
+	/* Not ours: say where, then die of it as without the handler. */
+	n = snprintf(msg, sizeof(msg), "SIGBUS at %p (code %d) outside a guarded access\n",
+		     si->si_addr, si->si_code);
+	if (n > 0 && write(2, msg, n) < 0)
+		n = 0;
+	signal(SIGBUS, SIG_DFL);
+	raise(SIGBUS);
+}
+
+/*
+ * The handler must see the flag set before the access and cleared only
+ * after it: plain stores around an access the compiler thinks cannot
+ * fault may be merged away.
+ */
+static inline void gh_sigbus_arm(int armed)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&gh_sigbus_armed, armed, __ATOMIC_RELAXED);
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+static inline void gh_catch_sigbus(void)
+{
+	struct sigaction sa = { .sa_sigaction = gh_on_sigbus,
+				.sa_flags = SA_SIGINFO };
+
+	sigaction(SIGBUS, &sa, NULL);
 }
 
 /*
  * The byte at p, read with SIGBUS caught: 0-255, or -1 if the read raised
- * SIGBUS (the page is lent, or past the end of the file).
+ * SIGBUS (the page is lent, or past the end of the file). Safe to call from
+ * several threads at once; the handler stays installed.
  */
 static inline int gh_read_byte(const unsigned char *p)
 {
-	struct sigaction sa = { .sa_handler = gh_on_sigbus }, old;
 	int v;
 
-	sigaction(SIGBUS, &sa, &old);
-	if (sigsetjmp(gh_sigbus_jmp, 1))
+	gh_catch_sigbus();
+	if (sigsetjmp(gh_sigbus_jmp, 1)) {
 		v = -1;
-	else
+	} else {
+		gh_sigbus_arm(1);
 		v = __atomic_load_n(p, __ATOMIC_RELAXED);
-	sigaction(SIGBUS, &old, NULL);
+	}
+	gh_sigbus_arm(0);
 	return v;
+}
+
+/* memcpy() into a host mapping, with SIGBUS caught: 0, or -1 (EFAULT). */
+static inline int gh_copy_to(void *dst, const void *src, size_t len)
+{
+	int ret = 0;
+
+	gh_catch_sigbus();
+	if (sigsetjmp(gh_sigbus_jmp, 1)) {
+		errno = EFAULT;
+		ret = -1;
+	} else {
+		gh_sigbus_arm(1);
+		memcpy(dst, src, len);
+	}
+	gh_sigbus_arm(0);
+	return ret;
 }
 
 static inline int gh_create_mem(int dev, __u64 size, __u64 flags)
@@ -77,17 +129,26 @@ static inline int gh_map(int vm, int gmem, __u64 gpa, __u64 offset,
 	return ioctl(vm, GH_VM_MAP_MEM, &args);
 }
 
-/* Write a valid guest devicetree at offset off of a guest memory file. */
+/*
+ * Write a valid guest devicetree at offset off of a guest memory file.
+ * Fails (-1) rather than dying if that memory is lent meanwhile.
+ */
 static inline int gh_write_dtb(int gmem, __u64 off, __u64 size, __u64 base)
 {
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, gmem, off);
-	int ret = 0;
+	void *buf = calloc(1, size), *p;
+	int ret = -1;
 
-	if (p == MAP_FAILED)
+	if (!buf)
 		return -1;
-	if (!gh_fdt_guest(p, size, base, 1))
-		ret = -1;
+	if (!gh_fdt_guest(buf, size, base, 1))
+		goto out;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, gmem, off);
+	if (p == MAP_FAILED)
+		goto out;
+	ret = gh_copy_to(p, buf, size);
 	munmap(p, size);
+out:
+	free(buf);
 	return ret;
 }
 
@@ -178,22 +239,28 @@ static inline int gh_vm_file(int vm, const char *file, char *buf, size_t size)
 #define GH_SIM			GH_DEBUGFS "/rm_sim"
 
 /* Send one command to the simulated RM's control file; 0 or -1 (errno). */
+/* Write s to a (debugfs, sysfs, cgroup) file in one write: 0 or -1. */
+static inline int gh_write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
 static inline int __printf(1, 2) gh_sim_ctl(const char *fmt, ...)
 {
 	char cmd[128];
 	va_list ap;
-	ssize_t n;
-	int fd;
 
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	fd = open(GH_SIM "/control", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = write(fd, cmd, strlen(cmd));
-	close(fd);
-	return n == (ssize_t)strlen(cmd) ? 0 : -1;
+	return gh_write_file(GH_SIM "/control", cmd);
 }
 
 /* A counter of the simulated RM, or -1. */

@@ -266,18 +266,6 @@ TEST_F(lent, memory_comes_back_zeroed)
 
 #define CG	"/tmp/gh-cgroup"
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
 static long long memory_current(const char *cg)
 {
 	char path[128], buf[64];
@@ -302,16 +290,16 @@ TEST(charged_to_the_creators_memcg)
 	mkdir(CG, 0755);
 	if (mount("none", CG, "cgroup2", 0, NULL) && errno != EBUSY)
 		SKIP(return, "no cgroup2 file system: %s", strerror(errno));
-	ASSERT_EQ(0, write_str(CG "/cgroup.subtree_control", "+memory"));
+	ASSERT_EQ(0, gh_write_file(CG "/cgroup.subtree_control", "+memory"));
 	mkdir(CG "/creator", 0755);
 	snprintf(pid, sizeof(pid), "%d", getpid());
 
 	/* Created from the "creator" cgroup... */
-	ASSERT_EQ(0, write_str(CG "/creator/cgroup.procs", pid));
+	ASSERT_EQ(0, gh_write_file(CG "/creator/cgroup.procs", pid));
 	fd = gh_create_mem(dev, 8 * SZ_1M, 0);
 	ASSERT_GE(fd, 0);
 	/* ...allocated from the root. */
-	ASSERT_EQ(0, write_str(CG "/cgroup.procs", pid));
+	ASSERT_EQ(0, gh_write_file(CG "/cgroup.procs", pid));
 	before = memory_current(CG "/creator");
 	ASSERT_LE(0, before);
 	ASSERT_EQ(0, fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 8 * SZ_1M));

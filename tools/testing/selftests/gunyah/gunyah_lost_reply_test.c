@@ -31,18 +31,6 @@ static int reads_sigbus(const unsigned char *p)
 	return gh_read_byte(p) == -1;
 }
 
-static int write_timeout(const char *ms)
-{
-	int fd = open(TIMEOUT_FILE, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, ms, strlen(ms));
-	close(fd);
-	return n == (ssize_t)strlen(ms) ? 0 : -1;
-}
-
 TEST(lend_without_reply_stays_given)
 {
 	long long lent, unknown;
@@ -66,11 +54,11 @@ TEST(lend_without_reply_stays_given)
 	ASSERT_NE(MAP_FAILED, p);
 	p[0] = 0x5a;
 
-	ASSERT_EQ(0, write_timeout("300"));
+	ASSERT_EQ(0, gh_write_file(TIMEOUT_FILE, "300"));
 	ASSERT_EQ(0, gh_sim_ctl("drop 0x51000012 1"));	/* MEM_LEND */
 	EXPECT_EQ(-1, ioctl(vm, GH_VM_START, 0));
 	EXPECT_EQ(ETIMEDOUT, errno);
-	ASSERT_EQ(0, write_timeout("30000"));
+	ASSERT_EQ(0, gh_write_file(TIMEOUT_FILE, "30000"));
 
 	/* The RM has them, and so the driver says. */
 	EXPECT_EQ(lent + SZ_2M / SZ_4K, gh_mem_total("pages_lent"));
