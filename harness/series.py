@@ -10,8 +10,14 @@ The patches are made in a scratch repository that holds only the touched
 files, which gives the same diffs as a repository of the whole tree. The
 split into patches is harness/series.txt; every overlay file must belong to
 exactly one patch. checkpatch runs on each patch and its verdict is shown.
+
+A kbuild Makefile of the driver belongs to the patch that adds it, but
+each patch sees only the statements whose objects (and subdirectories)
+exist by then: a later patch adds the lines of its own objects, so every
+step of the series builds.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +47,57 @@ def read_series(path):
         elif cur is not None:
             cur['body'].append(line)
     return series
+
+
+def staged_makefile(text, present):
+    """The statements of a final kbuild Makefile whose objects exist yet.
+
+    present(path) tells whether a file relative to the Makefile's
+    directory is in the tree so far. A composite object (name-y) exists
+    once any of its parts does; a subdirectory once its Makefile does.
+    """
+    lines = text.split('\n')
+    composites = {}
+
+    def obj_ok(o):
+        if o in composites:
+            return bool(composites[o])
+        return present(o + '.c') or present(o + '.S')
+
+    # A composite's parts: those on the lines that are kept.
+    for ln in lines:
+        m = re.match(r'^([\w-]+)-(?:y|\$\(\w+\))\s*[:+]?=\s*(.*)$', ln)
+        if m and not ln.startswith('obj-'):
+            parts = re.findall(r'([\w-]+)\.o', m.group(2))
+            kept = composites.setdefault(m.group(1), [])
+            if all(obj_ok(x) for x in parts):
+                kept.extend(parts)
+
+    out = []
+    for ln in lines:
+        m = re.match(r'^[\w$()-]+\s*[:+]?=\s*(.*)$', ln)
+        if m and not ln.lstrip().startswith('#'):
+            rhs = m.group(1)
+            if not all(obj_ok(o) for o in re.findall(r'([\w-]+)\.o', rhs)):
+                continue
+            if not all(present(d + '/Makefile') for d in re.findall(r'([\w-]+)/', rhs)):
+                continue
+        out.append(ln)
+    return '\n'.join(out).rstrip('\n') + '\n'
+
+
+def stage_makefiles(repo, src, files, owner, upto):
+    """Rewrite the driver's Makefiles in @repo for the patches up to @upto."""
+    for f in files:
+        if not (f.startswith('drivers/virt/gunyah/') and f.endswith('/Makefile')):
+            continue
+        if owner[f] > upto:
+            continue
+        d = os.path.dirname(f)
+        text = staged_makefile(open(os.path.join(src, f)).read(),
+                               lambda rel: os.path.exists(os.path.join(repo, d, rel)))
+        with open(os.path.join(repo, f), 'w') as out:
+            out.write(text)
 
 
 def main():
@@ -89,6 +146,7 @@ def main():
             dst = os.path.join(repo, f)
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             shutil.copy2(os.path.join(src, f), dst)
+        stage_makefiles(repo, src, files, owner, i)
         git(repo, 'add', '-A')
         msg = patch['subject'] + '\n\n' + '\n'.join(patch['body']).strip() + '\n'
         git(repo, 'commit', '-q', '-s', '-F', '-', input=msg, env=env)
@@ -106,7 +164,9 @@ def main():
     open(cover, 'w').write(text)
 
     bad = 0
+    biggest = 0
     for n in names[1:]:
+        biggest = max(biggest, sum(1 for _ in open(os.path.join(pdir, n))))
         # FILE_PATH_CHANGES ("does MAINTAINERS need updating?") fires on
         # every patch that adds files; the series adds the MAINTAINERS entry
         # for all of them in its last patch.
@@ -117,7 +177,8 @@ def main():
         verdict = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ''
         print(f'    {n}: {verdict}')
         bad += r.returncode != 0
-    print(f'    series in {pdir} ({len(names) - 1} patches and a cover letter)')
+    print(f'    series in {pdir} ({len(names) - 1} patches and a cover letter, '
+          f'the largest {biggest} lines)')
     return 1 if bad else 0
 
 

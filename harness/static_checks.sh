@@ -3,7 +3,8 @@
 #
 # Static checks on our files, each one counted as a test case:
 #   checkpatch --strict, sparse (C=2), W=1, kernel-doc, uapi header test,
-#   devicetree bindings (dt-schema), and the Gunyah-image devicetree.
+#   devicetree bindings (dt-schema), the Gunyah-image devicetree, and a
+#   distribution build of the driver that must hold no simulator code.
 # Writes "ok NAME" / "not ok NAME DETAIL" lines to $1; logs go to
 # $GH_BUILD/static/. Needs GH_BUILD, SRC, REPO and JOBS from ghdev.
 
@@ -47,6 +48,32 @@ w1rc=$?
 grep -E 'warning:|error:' "$LOGS/w1.raw" >"$LOGS/w1.log"
 [ $w1rc -eq 0 ] || [ -s "$LOGS/w1.log" ] || tail -n 20 "$LOGS/w1.raw" >"$LOGS/w1.log"
 result w1-build "$LOGS/w1.log"
+
+# A distribution config (the driver on, the simulator and KUnit off) must
+# build no simulator code: no rm_sim object, no simulator symbol.
+distro_build() {
+	local out=$GH_BUILD/distro-kernel log=$LOGS/distro.log frag=$LOGS/distro.config
+	{
+		cat "$HARNESS/configs/base.config"
+		echo CONFIG_GUNYAH=y
+		echo '# CONFIG_GUNYAH_RM_SIM is not set'
+		echo '# CONFIG_KUNIT is not set'
+	} >"$frag"
+	: >"$log"
+	if ! KOUT=$out kmake KCONFIG_ALLCONFIG="$frag" allnoconfig >"$LOGS/distro.raw" 2>&1 ||
+	   ! KOUT=$out kmake drivers/virt/gunyah/ >>"$LOGS/distro.raw" 2>&1; then
+		tail -n 20 "$LOGS/distro.raw" >"$log"
+		return
+	fi
+	grep -q '^CONFIG_GUNYAH=y' "$out/.config" || echo "CONFIG_GUNYAH is not y" >>"$log"
+	grep -E '^CONFIG_(GUNYAH_RM_SIM|KUNIT)=' "$out/.config" >>"$log"
+	find "$out/drivers/virt/gunyah" -path '*rm_sim*' -name '*.o' >>"$log"
+	syms=$("${CROSS_COMPILE}nm" "$out/drivers/virt/gunyah/built-in.a" 2>&1)
+	grep -q ' T gunyah_core_attach$' <<<"$syms" || echo "the driver was not built" >>"$log"
+	grep -E 'rm_sim|simt_' <<<"$syms" | sed 's/^/simulator symbol: /' >>"$log"
+}
+distro_build
+result distro-no-sim "$LOGS/distro.log"
 
 # sparse on every file of drivers/virt/gunyah (C=2 checks without rebuilding).
 kmake C=2 CHECK=sparse drivers/virt/gunyah/ >"$LOGS/sparse.raw" 2>&1

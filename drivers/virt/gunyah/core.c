@@ -2,21 +2,19 @@
 /*
  * Putting the Gunyah driver together.
  *
- * On Gunyah, the platform driver for the RM's devicetree node attaches the
- * message-queue transport. Anywhere else the driver stays inactive, unless
- * CONFIG_GUNYAH_RM_SIM is set: then the simulated RM is attached instead,
- * so the rest of the driver can be tested.
+ * A backend attaches its RM transport and its hypervisor calls here. On
+ * Gunyah, the platform driver for the RM's devicetree node attaches the
+ * message queues and the hypercalls (gunyah_platform.c). Anywhere else the
+ * driver stays inactive, unless CONFIG_GUNYAH_RM_SIM is set: then the
+ * simulator (rm_sim/) attaches itself the same way.
+ *
+ * Locking: a mutex guards the creation of the debugfs directory; attaching
+ * happens once, from a probe or an initcall.
  */
 
-#define pr_fmt(fmt) "gunyah: " fmt
-
 #include <linux/debugfs.h>
-#include <linux/device.h>
 #include <linux/err.h>
-#include <linux/gunyah.h>
-#include <linux/init.h>
 #include <linux/mutex.h>
-#include <linux/platform_device.h>
 
 #include "core.h"
 #include "rsc_mgr.h"
@@ -44,13 +42,15 @@ struct dentry *gunyah_debugfs_dir(void)
  * gunyah_core_attach() - bring the driver up on a transport
  * @dev: the device the transport belongs to
  * @t: the transport to the RM
+ * @hyp: the hypervisor calls of the same backend
  *
  * Creates the RPC core on @t and registers /dev/gunyah on top of it. The
  * driver is built in and a backend never goes away, so there is no detach.
  *
  * Return: 0 or a negative errno.
  */
-int gunyah_core_attach(struct device *dev, struct gunyah_rm_transport *t)
+int gunyah_core_attach(struct device *dev, struct gunyah_rm_transport *t,
+		       struct gunyah_hyp *hyp)
 {
 	struct gunyah_rm *rm;
 	int ret;
@@ -59,44 +59,8 @@ int gunyah_core_attach(struct device *dev, struct gunyah_rm_transport *t)
 	if (IS_ERR(rm))
 		return PTR_ERR(rm);
 
-	ret = gunyah_vm_mgr_register(dev, rm);
+	ret = gunyah_vm_mgr_register(dev, rm, hyp);
 	if (ret)
 		gunyah_rm_destroy(rm);
 	return ret;
 }
-
-static int __init gunyah_sim_init(void)
-{
-	struct platform_device *pdev;
-	struct gunyah_rm_transport *t;
-	int ret;
-
-	/* Never in place of a real Gunyah, not even one we cannot drive. */
-	if (!IS_ENABLED(CONFIG_GUNYAH_RM_SIM) || gunyah_hypervisor_seen())
-		return 0;
-
-	pdev = platform_device_register_simple("gunyah-rm-sim", PLATFORM_DEVID_NONE,
-					       NULL, 0);
-	if (IS_ERR(pdev))
-		return PTR_ERR(pdev);
-
-	t = gunyah_rm_sim_create(&pdev->dev);
-	if (IS_ERR(t)) {
-		ret = PTR_ERR(t);
-		goto err_unregister;
-	}
-
-	ret = gunyah_core_attach(&pdev->dev, t);
-	if (ret)
-		goto err_unregister;
-
-	dev_info(&pdev->dev, "no Gunyah hypervisor: using the simulated Resource Manager\n");
-	return 0;
-
-err_unregister:
-	/* The simulator's resources are devm-managed on pdev. */
-	platform_device_unregister(pdev);
-	pr_err("cannot start the simulated Resource Manager: %d\n", ret);
-	return ret;
-}
-device_initcall(gunyah_sim_init);

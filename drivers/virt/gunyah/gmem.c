@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Guest memory files (GH_CREATE_GUEST_MEM).
+ * Guest memory files (GH_CREATE_GUEST_MEM): the life of the file.
  *
- * A page-cache file of its own inode whose folios are unmovable and
- * unevictable and are charged to the memcg of the task that created the
- * file, whichever task makes them appear. New folios are zeroed. The host
- * may map it MAP_SHARED; a host fault on a page that is lent to a guest
- * gets SIGBUS. Ranges bound to VMs
- * are tracked here by file offset (vm_mem.c owns the bindings); a hole
- * punched into, or a truncation of, a range whose memory a VM has goes
- * through vm_mem.c's reclaim path first.
+ * Created with a size and flags, a guest memory file is a page-cache file
+ * of its own inode; its folios (gmem_folio.c) are unmovable, unevictable,
+ * zeroed when new and charged to the memcg of the task that created it.
+ * The host may map it MAP_SHARED; a host fault on a page that is lent to a
+ * guest gets SIGBUS. fallocate() allocates, or punches a hole: a hole in,
+ * or a truncation of, a range bound to a VM goes through the bindings'
+ * reclaim path (mem_binding.c) first. The file goes away with its last
+ * reference; bindings hold one.
  *
  * Locking: @bindings_lock (per file) protects the file-offset tree of
  * bindings and each binding's given/lent state. The fault handler, punch
- * hole and truncate take it; so does vm_mem.c, after the VM's lock.
+ * hole and truncate take it, inside the mapping's invalidate_lock; the
+ * bindings take it after the VM's lock.
  */
 
 #define pr_fmt(fmt) "gunyah: " fmt
@@ -24,73 +25,17 @@
 #include <linux/fs.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
-#include <linux/huge_mm.h>
 #include <linux/pagemap.h>
-#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "gmem.h"
-#include "vm_mem.h"
+#include "mem_binding.h"
 
-static const struct file_operations gunyah_gmem_fops;
 static const struct inode_operations gunyah_gmem_iops;
 
 static struct gunyah_gmem *gunyah_gmem_of(struct inode *inode)
 {
 	return inode->i_private;
-}
-
-/**
- * gunyah_gmem_from_file() - the guest memory behind a file
- * @file: any file
- *
- * Return: the guest memory, or NULL if @file is not a guest memory file.
- */
-struct gunyah_gmem *gunyah_gmem_from_file(struct file *file)
-{
-	if (file->f_op != &gunyah_gmem_fops)
-		return NULL;
-	return gunyah_gmem_of(file_inode(file));
-}
-
-/**
- * gunyah_gmem_grab_folio() - get the folio at a file index, allocating it
- * @gmem: the guest memory
- * @index: page index in the file
- * @max_index: the first index the caller does not need; a huge folio is
- *	only allocated if it fits below it
- *
- * New folios are zeroed.
- *
- * Return: the folio, locked and with a reference, or an ERR_PTR().
- */
-struct folio *gunyah_gmem_grab_folio(struct gunyah_gmem *gmem, pgoff_t index,
-				     pgoff_t max_index)
-{
-	struct address_space *mapping = gmem->inode->i_mapping;
-	fgf_t fgp = FGP_LOCK | FGP_ACCESSED | FGP_CREAT;
-	struct mem_cgroup *old_memcg;
-	struct folio *folio;
-
-	if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) &&
-	    (gmem->flags & GHMF_ALLOW_HUGEPAGE) &&
-	    IS_ALIGNED(index, HPAGE_PMD_NR) && index + HPAGE_PMD_NR <= max_index)
-		fgp |= fgf_set_order(HPAGE_PMD_SIZE);
-
-	/* Charge the creator, whoever makes the folio appear. */
-	old_memcg = set_active_memcg(gmem->memcg);
-	folio = __filemap_get_folio(mapping, index, fgp,
-				    mapping_gfp_mask(mapping));
-	set_active_memcg(old_memcg);
-	if (IS_ERR(folio))
-		return folio;
-
-	/* Uptodate means zeroed: there is no backing store to read. */
-	if (!folio_test_uptodate(folio)) {
-		folio_zero_range(folio, 0, folio_size(folio));
-		folio_mark_uptodate(folio);
-	}
-	return folio;
 }
 
 static vm_fault_t gunyah_gmem_fault(struct vm_fault *vmf)
@@ -247,26 +192,6 @@ static const struct file_operations gunyah_gmem_fops = {
 static const struct inode_operations gunyah_gmem_iops = {
 	.getattr	= simple_getattr,
 	.setattr	= gunyah_gmem_setattr,
-};
-
-static int gunyah_gmem_migrate_folio(struct address_space *mapping,
-				     struct folio *dst, struct folio *src,
-				     enum migrate_mode mode)
-{
-	/* Guest memory has fixed physical addresses once given. */
-	return -EBUSY;
-}
-
-static void gunyah_gmem_free_folio(struct folio *folio)
-{
-	/* A folio is only freed when no VM has it and it is in the direct map. */
-	WARN_ON_ONCE(!gunyah_folio_in_direct_map(folio));
-}
-
-static const struct address_space_operations gunyah_gmem_aops = {
-	.dirty_folio	= noop_dirty_folio,
-	.migrate_folio	= gunyah_gmem_migrate_folio,
-	.free_folio	= gunyah_gmem_free_folio,
 };
 
 /**

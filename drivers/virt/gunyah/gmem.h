@@ -1,6 +1,9 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: GPL-2.0-only *
+ * Locking: a file's @bindings_lock, see gmem.c.
+ */
 /*
- * Guest memory files: what the memory-binding layer needs of them.
+ * Guest memory files: the object (struct gunyah_gmem), its folios
+ * (gmem_folio.c) and the file itself (gmem.c).
  */
 #ifndef __GUNYAH_GMEM_H
 #define __GUNYAH_GMEM_H
@@ -29,9 +32,13 @@ struct gunyah_gmem {
 	struct maple_tree bindings;
 };
 
+/* gmem_folio.c */
+extern const struct address_space_operations gunyah_gmem_aops;
 struct gunyah_gmem *gunyah_gmem_from_file(struct file *file);
 struct folio *gunyah_gmem_grab_folio(struct gunyah_gmem *gmem, pgoff_t index,
 				     pgoff_t max_index);
+
+/* gmem.c */
 long gunyah_gmem_create(const struct gh_create_mem_args *args);
 
 #endif /* __GUNYAH_GMEM_H */

@@ -6,6 +6,9 @@
  * become the transport the rest of the driver is attached to.
  *
  * See Documentation/devicetree/bindings/firmware/qcom,gunyah-hypervisor.yaml.
+ *
+ * Locking: none; each node is probed once, and the transport is attached
+ * before the messages that arrived are delivered.
  */
 
 #include <linux/device.h>
@@ -18,6 +21,7 @@
 
 #include "core.h"
 #include "gunyah_platform.h"
+#include "hypercall_ops.h"
 #include "rsc_mgr.h"
 
 /**
@@ -76,6 +80,7 @@ static int gunyah_rm_probe(struct platform_device *pdev)
 	struct device *dev = &pdev->dev;
 	struct device_node *np = dev->of_node;
 	struct gunyah_rm_transport *t;
+	struct gunyah_hyp *hyp;
 	int tx_irq, rx_irq, len, ret;
 	const __be32 *reg;
 	u64 tx, rx;
@@ -110,8 +115,11 @@ static int gunyah_rm_probe(struct platform_device *pdev)
 	t = gunyah_rm_msgq_create(dev, tx, rx, tx_irq, rx_irq);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
+	hyp = gunyah_hyp_real_create(dev);
+	if (IS_ERR(hyp))
+		return PTR_ERR(hyp);
 
-	ret = gunyah_core_attach(dev, t);
+	ret = gunyah_core_attach(dev, t, hyp);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot attach to the Resource Manager\n");
 

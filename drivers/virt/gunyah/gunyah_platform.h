@@ -1,4 +1,6 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: GPL-2.0-only *
+ * Locking: none of their own; see rsc_mgr_msgq.c.
+ */
 /*
  * The backend for a real Gunyah: the devicetree glue (gunyah_platform.c)
  * and the Resource Manager's message-queue transport (rsc_mgr_msgq.c).

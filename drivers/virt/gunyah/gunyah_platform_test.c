@@ -3,6 +3,8 @@
  * KUnit tests for the real-hypervisor backend's pure parts: reading the
  * RM's capability ids from its "reg" and what a msgq_send error means to
  * the RPC core.
+ *
+ * Locking: none; the cases share nothing.
  */
 
 #include <kunit/test.h>

@@ -6,6 +6,9 @@
  * whatever SMCCC conduit firmware advertised, so it is harmless on any
  * arm64 machine, and no Gunyah hypercall is ever issued unless the UID was
  * Gunyah's. What it found is kept read-only for the rest of the driver.
+ *
+ * Locking: none; detection runs once at arch_initcall, and what it found
+ * is only read afterwards.
  */
 
 #define pr_fmt(fmt) "gunyah: " fmt

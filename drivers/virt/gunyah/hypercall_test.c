@@ -2,6 +2,8 @@
 /*
  * KUnit tests for Gunyah hypervisor detection and the hypercall layer's
  * pure parts: the UID check, hyp_identify decoding and the errno mapping.
+ *
+ * Locking: none; the cases share nothing.
  */
 
 #include <kunit/test.h>

@@ -5,6 +5,9 @@
  *
  * The eventfd's wake-up comes in atomic context; the doorbell is rung from
  * a work item, since a backend's bell_send may sleep.
+ *
+ * Locking: the irqfd's bound state changes under the VM's lock, with the
+ * work item flushed before it is cleared.
  */
 
 #include <linux/eventfd.h>
@@ -13,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include "hypercall_ops.h"
 #include "rsc_mgr.h"
 #include "vm.h"
 #include "vm_fn.h"
@@ -32,13 +36,12 @@ struct gunyah_irqfd {
 static void gunyah_irqfd_ring(struct work_struct *work)
 {
 	struct gunyah_irqfd *irqfd = container_of(work, struct gunyah_irqfd, ring);
-	struct gunyah_rm_transport *t;
+	struct gunyah_hyp *hyp = irqfd->f->vm->mgr->hyp;
 	int ret;
 
 	if (!READ_ONCE(irqfd->bound))
 		return;
-	t = gunyah_rm_transport(irqfd->f->vm->mgr->rm);
-	ret = t->hyp->bell_send(t, irqfd->capid, 1);
+	ret = hyp->ops->bell_send(hyp, irqfd->capid, 1);
 	if (ret)
 		pr_warn_ratelimited("gunyah: irqfd doorbell failed: %d\n", ret);
 }
@@ -118,7 +121,7 @@ err_free:
 
 static int gunyah_irqfd_bind(struct gunyah_vm_function *f)
 {
-	struct gunyah_rm_transport *t = gunyah_rm_transport(f->vm->mgr->rm);
+	struct gunyah_hyp *hyp = f->vm->mgr->hyp;
 	const struct gh_fn_irqfd_arg *arg = (const void *)f->arg;
 	const struct gunyah_rm_hyp_resource *res;
 	struct gunyah_irqfd *irqfd = f->data;
@@ -128,12 +131,10 @@ static int gunyah_irqfd_bind(struct gunyah_vm_function *f)
 				      arg->label);
 	if (!res)
 		return -ENODEV;
-	if (!t->hyp)
-		return -EOPNOTSUPP;
 	irqfd->capid = le64_to_cpu(res->cap_id);
 	/* Level: the interrupt stays asserted until the guest acks it. */
 	if (irqfd->level) {
-		ret = t->hyp->bell_set_mask(t, irqfd->capid, 1, 1);
+		ret = hyp->ops->bell_set_mask(hyp, irqfd->capid, 1, 1);
 		if (ret)
 			return ret;
 	}

@@ -594,17 +594,6 @@ struct gunyah_rm *gunyah_rm_create(struct device *dev,
 }
 
 /**
- * gunyah_rm_transport() - the backend an RPC core runs on
- * @rm: the RPC core
- *
- * Return: the transport, whose @hyp has the backend's hypervisor calls.
- */
-struct gunyah_rm_transport *gunyah_rm_transport(struct gunyah_rm *rm)
-{
-	return rm->t;
-}
-
-/**
  * gunyah_rm_destroy() - free an RPC core
  * @rm: an RPC core with no call in progress and no message in reassembly
  *

@@ -1,4 +1,7 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: GPL-2.0-only *
+ * Locking: see rsc_mgr.c; a transport hands messages to the core one at
+ * a time.
+ */
 /*
  * The Gunyah Resource Manager (RM): its RPC protocol, the interface between
  * the RPC core and a transport backend, and the typed calls the VM manager
@@ -303,31 +306,7 @@ struct gunyah_rm_mem_notify_req_hdr {
 
 /* ---- Transport backends -------------------------------------------------- */
 
-struct gunyah_hypercall_vcpu_run_resp;
 struct gunyah_rm_transport;
-
-/**
- * struct gunyah_hyp_ops - the hypervisor calls a VM's functions make, from
- *	the same backend as the RM transport (hypercalls on Gunyah, the
- *	simulator's objects otherwise)
- * @vcpu_run: run a proxy-scheduled vCPU (by its capability id) until it
- *	needs the host; fills @resp. Returns 0, -EAGAIN to be called again, or
- *	another errno.
- * @bell_send: ring a doorbell with @new_flags. Returns 0 or an errno.
- * @bell_set_mask: set a doorbell's enable and ack masks. Returns 0 or an
- *	errno.
- * @virq_to_irq: the Linux interrupt of a virq number that GET_HYP_RESOURCES
- *	gave. Returns the irq or a negative errno.
- */
-struct gunyah_hyp_ops {
-	int (*vcpu_run)(struct gunyah_rm_transport *t, u64 capid,
-			const u64 resume_data[3],
-			struct gunyah_hypercall_vcpu_run_resp *resp);
-	int (*bell_send)(struct gunyah_rm_transport *t, u64 capid, u64 new_flags);
-	int (*bell_set_mask)(struct gunyah_rm_transport *t, u64 capid,
-			     u64 enable_mask, u64 ack_mask);
-	int (*virq_to_irq)(struct gunyah_rm_transport *t, u32 virq);
-};
 
 /**
  * struct gunyah_rm_transport - how the RPC core reaches the RM
@@ -336,7 +315,6 @@ struct gunyah_hyp_ops {
  *        -EAGAIN when the queue is full (the core then waits for
  *        gunyah_rm_tx_ready() and sends the same message again), or
  *        another errno, which fails the request.
- * @hyp: the backend's hypervisor calls for VM functions
  * @rm: the RPC core this transport feeds; set by gunyah_rm_create().
  *
  * A backend hands received messages to gunyah_rm_rx(), one at a time and in
@@ -345,7 +323,6 @@ struct gunyah_hyp_ops {
 struct gunyah_rm_transport {
 	int (*send)(struct gunyah_rm_transport *t, const void *msg, size_t len,
 		    bool push);
-	const struct gunyah_hyp_ops *hyp;
 	struct gunyah_rm *rm;
 };
 
@@ -354,7 +331,6 @@ struct gunyah_rm *gunyah_rm_create(struct device *dev,
 void gunyah_rm_destroy(struct gunyah_rm *rm);
 void gunyah_rm_rx(struct gunyah_rm *rm, const void *msg, size_t len);
 void gunyah_rm_tx_ready(struct gunyah_rm *rm);
-struct gunyah_rm_transport *gunyah_rm_transport(struct gunyah_rm *rm);
 
 /* ---- RPC core ------------------------------------------------------------ */
 

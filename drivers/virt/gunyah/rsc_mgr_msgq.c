@@ -10,24 +10,18 @@
  *     until the queue is empty and hands each message to the RPC core, in
  *     order and in a context that may sleep.
  *
- * The transport also carries the hypervisor calls VM functions make
- * (struct gunyah_hyp_ops): vcpu_run and the doorbell calls are the
- * hypercalls themselves, and the virqs GET_HYP_RESOURCES hands out are GIC
- * interrupt ids, mapped through the irq domain of the GIC the RM node's
- * own interrupts go to.
+ * It carries RM messages only; the hypervisor calls VM functions make are
+ * hypercall_ops.c's.
+ *
+ * Locking: the RX buffer belongs to the RX thread alone; sends are
+ * serialised by the RPC core's send lock.
  */
 
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/gunyah.h>
 #include <linux/interrupt.h>
-#include <linux/irq.h>
-#include <linux/irqdomain.h>
-#include <linux/of.h>
-#include <linux/of_irq.h>
 #include <linux/slab.h>
-
-#include <dt-bindings/interrupt-controller/arm-gic.h>
 
 #include "gunyah_platform.h"
 #include "rsc_mgr.h"
@@ -162,94 +156,6 @@ static irqreturn_t gunyah_rm_msgq_rx_thread(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* ---- Hypervisor calls --------------------------------------------------- */
-
-static int gunyah_msgq_vcpu_run(struct gunyah_rm_transport *t, u64 capid,
-				const u64 resume_data[3],
-				struct gunyah_hypercall_vcpu_run_resp *resp)
-{
-	enum gunyah_error gunyah_error;
-
-	gunyah_error = gunyah_hypercall_vcpu_run(capid, resume_data, resp);
-	if (gunyah_error == GUNYAH_ERROR_RETRY)
-		return -EAGAIN;
-	return gunyah_error_remap(gunyah_error);
-}
-
-static int gunyah_msgq_bell_send(struct gunyah_rm_transport *t, u64 capid,
-				 u64 new_flags)
-{
-	u64 old_flags;
-
-	return gunyah_error_remap(gunyah_hypercall_bell_send(capid, new_flags,
-							     &old_flags));
-}
-
-static int gunyah_msgq_bell_set_mask(struct gunyah_rm_transport *t, u64 capid,
-				     u64 enable_mask, u64 ack_mask)
-{
-	return gunyah_error_remap(gunyah_hypercall_bell_set_mask(capid,
-								 enable_mask,
-								 ack_mask));
-}
-
-/**
- * gunyah_virq_to_fwspec() - the GIC interrupt specifier of a virq
- * @virq: a GIC interrupt id (INTID), as GET_HYP_RESOURCES gives it
- * @fwspec: its param_count and params are set, edge rising as the RM's own
- *	interrupts are; the caller sets its fwnode
- *
- * Return: 0, or -EINVAL for an SGI or an id in no SPI or PPI range.
- */
-static int gunyah_virq_to_fwspec(u32 virq, struct irq_fwspec *fwspec)
-{
-	if (virq >= 32 && virq < 1020) {
-		fwspec->param[0] = GIC_SPI;
-		fwspec->param[1] = virq - 32;
-	} else if (virq >= 16 && virq < 32) {
-		fwspec->param[0] = GIC_PPI;
-		fwspec->param[1] = virq - 16;
-	} else if (virq >= 4096 && virq < 5120) {
-		fwspec->param[0] = GIC_ESPI;
-		fwspec->param[1] = virq - 4096;
-	} else if (virq >= 1056 && virq < 1120) {
-		fwspec->param[0] = GIC_EPPI;
-		fwspec->param[1] = virq - 1056;
-	} else {
-		return -EINVAL;
-	}
-	fwspec->param[2] = IRQ_TYPE_EDGE_RISING;
-	fwspec->param_count = 3;
-	return 0;
-}
-
-static int gunyah_msgq_virq_to_irq(struct gunyah_rm_transport *t, u32 virq)
-{
-	struct gunyah_rm_msgq *q = to_msgq(t);
-	struct irq_fwspec fwspec = { };
-	struct device_node *gic;
-	unsigned int irq;
-	int ret;
-
-	ret = gunyah_virq_to_fwspec(virq, &fwspec);
-	if (ret)
-		return ret;
-	gic = of_irq_find_parent(q->dev->of_node);
-	if (!gic)
-		return -ENODEV;
-	fwspec.fwnode = of_fwnode_handle(gic);
-	irq = irq_create_fwspec_mapping(&fwspec);
-	of_node_put(gic);
-	return irq ? irq : -ENXIO;
-}
-
-static const struct gunyah_hyp_ops gunyah_msgq_hyp_ops = {
-	.vcpu_run	= gunyah_msgq_vcpu_run,
-	.bell_send	= gunyah_msgq_bell_send,
-	.bell_set_mask	= gunyah_msgq_bell_set_mask,
-	.virq_to_irq	= gunyah_msgq_virq_to_irq,
-};
-
 /**
  * gunyah_rm_msgq_create() - set up the transport to the RM
  * @dev: the RM's device; everything is released with it (devm)
@@ -276,7 +182,6 @@ struct gunyah_rm_transport *gunyah_rm_msgq_create(struct device *dev,
 		return ERR_PTR(-ENOMEM);
 
 	q->t.send = gunyah_rm_msgq_send;
-	q->t.hyp = &gunyah_msgq_hyp_ops;
 	q->dev = dev;
 	q->tx_capid = tx_capid;
 	q->rx_capid = rx_capid;

@@ -2,6 +2,8 @@
 /*
  * Typed Gunyah Resource Manager calls: one function per RM call, building
  * the request payload and checking the reply's.
+ *
+ * Locking: none of its own; the RPC core serialises what it must.
  */
 
 #include <linux/err.h>

@@ -8,6 +8,8 @@
  * it parses requests with its own code (so the core's framing is checked
  * against an independent reading of the protocol) and answers either at
  * once or when the test says so.
+ *
+ * Locking: each fake transport's spinlock protects what it recorded.
  */
 
 #include <kunit/test.h>

@@ -31,6 +31,7 @@
 #include <linux/slab.h>
 #include <linux/wait.h>
 
+#include "hypercall_ops.h"
 #include "rsc_mgr.h"
 #include "vm.h"
 #include "vm_fn.h"
@@ -229,46 +230,106 @@ static bool gunyah_vcpu_sleep(struct gunyah_vcpu *vcpu)
 	return true;
 }
 
-static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
+/* What a vcpu_run's answer asks of the run loop. */
+enum gunyah_vcpu_next {
+	GUNYAH_VCPU_AGAIN,	/* call vcpu_run again */
+	GUNYAH_VCPU_RETURN,	/* return to the VMM with the error set */
+	GUNYAH_VCPU_ENDED,	/* the vCPU ended: report how, then return */
+};
+
+/* Sleep for the guest, off the CPU the run stays on otherwise. */
+static enum gunyah_vcpu_next gunyah_vcpu_wait(struct gunyah_vcpu *vcpu,
+					      int *ret)
 {
-	struct gunyah_rm_transport *t = gunyah_rm_transport(vcpu->vm->mgr->rm);
-	struct gunyah_hypercall_vcpu_run_resp r;
-	struct gh_vcpu_run *run = vcpu->run;
-	unsigned int blocked = 0;
-	bool slept, ended = false, busy = false;
-	int ret;
+	bool slept;
 
-	if (mutex_lock_interruptible(&vcpu->run_lock))
-		return -EINTR;
-	if (!vcpu->bound || vcpu->unbinding) {
-		ret = vcpu->unbinding ? -ENODEV : -EINVAL;
-		goto out;
-	}
-	if (READ_ONCE(run->immediate_exit)) {
-		ret = -EINTR;
-		goto out;
-	}
-	run->exit_reason = GH_VCPU_EXIT_UNKNOWN;
-	/* A vCPU of a VM that has exited reports it at once. */
-	if (gunyah_vcpu_status_exit(vcpu)) {
-		ret = 0;
-		goto out;
-	}
-	ret = gunyah_vcpu_resume(vcpu);
-	if (ret)
-		goto out;
-
-	/*
-	 * The hypervisor runs a proxy-scheduled vCPU on the CPU that calls
-	 * vcpu_run, and moving it to another takes a while (an RCU grace
-	 * period of the hypervisor's). A vcpu_run from yet another CPU before
-	 * that completes fails with RETRY after it has already let the vCPU go:
-	 * the vCPU is then scheduled by the hypervisor itself and every later
-	 * vcpu_run fails with BUSY. So the calls of one run stay on one CPU,
-	 * except while it sleeps for the guest.
-	 */
+	migrate_enable();
+	slept = gunyah_vcpu_sleep(vcpu);
 	migrate_disable();
-	for (;;) {
+	if (!slept) {
+		*ret = -EINTR;
+		return GUNYAH_VCPU_RETURN;
+	}
+	if (READ_ONCE(vcpu->unbinding)) {
+		*ret = -ENODEV;
+		return GUNYAH_VCPU_RETURN;
+	}
+	/* A vCPU that sleeps through its VM's exit reports it. */
+	if (gunyah_vcpu_status_exit(vcpu)) {
+		*ret = 0;
+		return GUNYAH_VCPU_RETURN;
+	}
+	return GUNYAH_VCPU_AGAIN;
+}
+
+static enum gunyah_vcpu_next
+gunyah_vcpu_handle(struct gunyah_vcpu *vcpu,
+		   const struct gunyah_hypercall_vcpu_run_resp *r,
+		   unsigned int *blocked, int *ret)
+{
+	switch (r->state) {
+	case GUNYAH_VCPU_STATE_READY:
+		cond_resched();
+		return GUNYAH_VCPU_AGAIN;
+	case GUNYAH_VCPU_STATE_BLOCKED:
+		/*
+		 * Blocked inside the hypervisor (moving to this CPU, or killed
+		 * and unwinding): no interrupt will say when it is over, so
+		 * ask again.
+		 */
+		gunyah_vcpu_blocked_pause(++*blocked);
+		return GUNYAH_VCPU_AGAIN;
+	case GUNYAH_VCPU_STATE_POWERED_OFF:
+		if (r->state_data[0] & GUNYAH_VCPU_POWEROFF_EXITED)
+			return GUNYAH_VCPU_ENDED;
+		/*
+		 * Off but the VM runs: not started by PSCI CPU_ON yet, or
+		 * after CPU_OFF. CPU_ON raises the wake-up virq.
+		 */
+		fallthrough;
+	case GUNYAH_VCPU_STATE_EXPECTS_WAKEUP:
+		return gunyah_vcpu_wait(vcpu, ret);
+	case GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE:
+		/* An ioeventfd takes it without an exit. */
+		if (gunyah_vm_mmio_write(vcpu->vm, r->state_data[0],
+					 r->state_data[1], r->state_data[2]))
+			return GUNYAH_VCPU_AGAIN;
+		*ret = gunyah_vcpu_mmio_exit(vcpu, r, true);
+		return GUNYAH_VCPU_RETURN;
+	case GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_READ:
+		*ret = gunyah_vcpu_mmio_exit(vcpu, r, false);
+		return GUNYAH_VCPU_RETURN;
+	case GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET:
+	case GUNYAH_VCPU_STATE_FAULT:
+		return GUNYAH_VCPU_ENDED;
+	default:
+		pr_warn_ratelimited("vCPU %u: unknown state %llu\n",
+				    vcpu->id, r->state);
+		*ret = -EIO;
+		return GUNYAH_VCPU_RETURN;
+	}
+}
+
+/*
+ * The hypervisor runs a proxy-scheduled vCPU on the CPU that calls
+ * vcpu_run, and moving it to another takes a while (an RCU grace period of
+ * the hypervisor's). A vcpu_run from yet another CPU before that completes
+ * fails with RETRY after it has already let the vCPU go: the vCPU is then
+ * scheduled by the hypervisor itself and every later vcpu_run fails with
+ * BUSY. So the calls of one run stay on one CPU, except while it sleeps for
+ * the guest.
+ */
+static int gunyah_vcpu_run_loop(struct gunyah_vcpu *vcpu)
+{
+	struct gunyah_hyp *hyp = vcpu->vm->mgr->hyp;
+	struct gunyah_hypercall_vcpu_run_resp r;
+	enum gunyah_vcpu_next next = GUNYAH_VCPU_AGAIN;
+	unsigned int blocked = 0;
+	bool busy = false;
+	int ret = 0;
+
+	migrate_disable();
+	while (next == GUNYAH_VCPU_AGAIN) {
 		if (signal_pending(current)) {
 			ret = -EINTR;
 			break;
@@ -278,7 +339,7 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 			ret = -ENODEV;
 			break;
 		}
-		ret = t->hyp->vcpu_run(t, vcpu->capid, vcpu->resume, &r);
+		ret = hyp->ops->vcpu_run(hyp, vcpu->capid, vcpu->resume, &r);
 		if (ret == -EAGAIN) {
 			cond_resched();
 			continue;
@@ -300,71 +361,10 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 		}
 		/* The hypervisor took the answer. */
 		memset(vcpu->resume, 0, sizeof(vcpu->resume));
-
-		switch (r.state) {
-		case GUNYAH_VCPU_STATE_READY:
-			cond_resched();
-			continue;
-		case GUNYAH_VCPU_STATE_BLOCKED:
-			/*
-			 * Blocked inside the hypervisor (moving to this CPU, or
-			 * killed and unwinding): no interrupt will say when it
-			 * is over, so ask again.
-			 */
-			gunyah_vcpu_blocked_pause(++blocked);
-			continue;
-		case GUNYAH_VCPU_STATE_POWERED_OFF:
-			if (r.state_data[0] & GUNYAH_VCPU_POWEROFF_EXITED) {
-				ended = true;
-				goto done;
-			}
-			/*
-			 * Off but the VM runs: not started by PSCI CPU_ON yet,
-			 * or after CPU_OFF. CPU_ON raises the wake-up virq.
-			 */
-			fallthrough;
-		case GUNYAH_VCPU_STATE_EXPECTS_WAKEUP:
-			migrate_enable();
-			slept = gunyah_vcpu_sleep(vcpu);
-			migrate_disable();
-			if (!slept) {
-				ret = -EINTR;
-				goto done;
-			}
-			if (READ_ONCE(vcpu->unbinding)) {
-				ret = -ENODEV;
-				goto done;
-			}
-			/* A vCPU that sleeps through its VM's exit reports it. */
-			if (gunyah_vcpu_status_exit(vcpu)) {
-				ret = 0;
-				goto done;
-			}
-			continue;
-		case GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE:
-			/* An ioeventfd takes it without an exit. */
-			if (gunyah_vm_mmio_write(vcpu->vm, r.state_data[0],
-						 r.state_data[1], r.state_data[2]))
-				continue;
-			ret = gunyah_vcpu_mmio_exit(vcpu, &r, true);
-			goto done;
-		case GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_READ:
-			ret = gunyah_vcpu_mmio_exit(vcpu, &r, false);
-			goto done;
-		case GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET:
-		case GUNYAH_VCPU_STATE_FAULT:
-			ended = true;
-			goto done;
-		default:
-			pr_warn_ratelimited("vCPU %u: unknown state %llu\n",
-					    vcpu->id, r.state);
-			ret = -EIO;
-			goto done;
-		}
+		next = gunyah_vcpu_handle(vcpu, &r, &blocked, &ret);
 	}
-done:
 	migrate_enable();
-	if (ended) {
+	if (next == GUNYAH_VCPU_ENDED) {
 		gunyah_vcpu_ended(vcpu, &r);
 		ret = 0;
 	} else if (busy && gunyah_vcpu_wait_exit(vcpu)) {
@@ -373,6 +373,33 @@ done:
 		pr_warn_ratelimited("vCPU %u: vcpu_run: busy, and the VM runs on\n",
 				    vcpu->id);
 	}
+	return ret;
+}
+
+static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
+{
+	struct gh_vcpu_run *run = vcpu->run;
+	int ret;
+
+	if (mutex_lock_interruptible(&vcpu->run_lock))
+		return -EINTR;
+	if (!vcpu->bound || vcpu->unbinding) {
+		ret = vcpu->unbinding ? -ENODEV : -EINVAL;
+		goto out;
+	}
+	if (READ_ONCE(run->immediate_exit)) {
+		ret = -EINTR;
+		goto out;
+	}
+	run->exit_reason = GH_VCPU_EXIT_UNKNOWN;
+	/* A vCPU of a VM that has exited reports it at once. */
+	if (gunyah_vcpu_status_exit(vcpu)) {
+		ret = 0;
+		goto out;
+	}
+	ret = gunyah_vcpu_resume(vcpu);
+	if (!ret)
+		ret = gunyah_vcpu_run_loop(vcpu);
 out:
 	mutex_unlock(&vcpu->run_lock);
 	return ret;
@@ -488,7 +515,7 @@ err_free:
 
 static int gunyah_vcpu_bind(struct gunyah_vm_function *f)
 {
-	struct gunyah_rm_transport *t = gunyah_rm_transport(f->vm->mgr->rm);
+	struct gunyah_hyp *hyp = f->vm->mgr->hyp;
 	const struct gunyah_rm_hyp_resource *res;
 	struct gunyah_vcpu *vcpu = f->data;
 	int irq, ret;
@@ -496,9 +523,7 @@ static int gunyah_vcpu_bind(struct gunyah_vm_function *f)
 	res = gunyah_vm_find_resource(f->vm, GUNYAH_RESOURCE_TYPE_VCPU, vcpu->id);
 	if (!res)
 		return -ENODEV;
-	if (!t->hyp)
-		return -EOPNOTSUPP;
-	irq = t->hyp->virq_to_irq(t, le32_to_cpu(res->virq));
+	irq = hyp->ops->virq_to_irq(hyp, le32_to_cpu(res->virq));
 	if (irq < 0)
 		return irq;
 	ret = request_irq(irq, gunyah_vcpu_wakeup, 0, "gunyah-vcpu", vcpu);

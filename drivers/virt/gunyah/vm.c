@@ -10,6 +10,10 @@
  * reclaim the memory, free the vmid. Which of these steps the RM allows is
  * decided from the VM's RM status, which the RM reports with VM_STATUS
  * notifications before it answers the call that changed it.
+ *
+ * Locking: the VM's @lock serialises configuration and the lifecycle and
+ * is held across the RM calls they make; @status_lock (a spinlock, taken
+ * by the RM notifier) protects the RM status and the exit record.
  */
 
 #define pr_fmt(fmt) "gunyah: " fmt
@@ -27,6 +31,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "mem_direct_map.h"
 #include "rsc_mgr.h"
 #include "vm.h"
 #include "vm_fn.h"
@@ -139,11 +144,25 @@ static int gunyah_vm_alloc_vmid(struct gunyah_vm *vm)
 	ret = xa_insert(&mgr->vms, vmid, vm, GFP_KERNEL);
 	if (ret) {
 		/* The RM gave out a vmid we think is live: do not free it. */
+		gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_NO_STATE);
 		dev_err(mgr->dev, "RM allocated vmid %d twice\n", vmid);
 		return ret == -EBUSY ? -EIO : ret;
 	}
-	vm->vmid_allocated = true;
 	return 0;
+}
+
+/**
+ * gunyah_vm_has_vmid() - whether the RM has allocated the VM's vmid
+ * @vm: the VM
+ *
+ * The RM status is kept from VM_ALLOCATE until the vmid is released, and
+ * only then: it is the one record of whether the RM knows the VM.
+ *
+ * Return: true while @vm->vmid is allocated to the VM.
+ */
+bool gunyah_vm_has_vmid(struct gunyah_vm *vm)
+{
+	return gunyah_vm_rm_status(vm) != GUNYAH_RM_VM_STATUS_NO_STATE;
 }
 
 /*
@@ -211,7 +230,7 @@ static void gunyah_vm_teardown(struct gunyah_vm *vm)
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
-	if (!vm->vmid_allocated)
+	if (!gunyah_vm_has_vmid(vm))
 		return;
 
 	gunyah_vm_functions_unbind(vm);
@@ -247,8 +266,9 @@ static void gunyah_vm_teardown(struct gunyah_vm *vm)
 	if (ret)
 		goto broken;
 
+	/* Out of the notifier's reach first, then no RM status any more. */
 	xa_erase(&mgr->vms, vm->vmid);
-	vm->vmid_allocated = false;
+	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_NO_STATE);
 	vm->state = GUNYAH_VM_NEW;
 	return;
 
@@ -283,6 +303,20 @@ static int gunyah_vm_apply_boot_context(struct gunyah_vm *vm)
 	return 0;
 }
 
+/* Whether a VM that does not run yet can be started. */
+static int gunyah_vm_start_check(struct gunyah_vm *vm)
+{
+	if (vm->state == GUNYAH_VM_BROKEN)
+		return -EIO;
+	if (!vm->dtb_set)
+		return -EINVAL;
+	/* Say so now rather than start without what the VMM asked for. */
+	if (!bitmap_empty(vm->boot_regs_set, GUNYAH_VM_BOOT_REGS) &&
+	    !vm->mgr->boot_context)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
 static int gunyah_vm_start(struct gunyah_vm *vm)
 {
 	struct gunyah_rm *rm = vm->mgr->rm;
@@ -294,14 +328,9 @@ static int gunyah_vm_start(struct gunyah_vm *vm)
 	lockdep_assert_held(&vm->lock);
 	if (vm->state == GUNYAH_VM_RUNNING)
 		return 0;
-	if (vm->state == GUNYAH_VM_BROKEN)
-		return -EIO;
-	if (!vm->dtb_set)
-		return -EINVAL;
-	/* Say so now rather than start without what the VMM asked for. */
-	if (!bitmap_empty(vm->boot_regs_set, GUNYAH_VM_BOOT_REGS) &&
-	    !vm->mgr->boot_context)
-		return -EOPNOTSUPP;
+	ret = gunyah_vm_start_check(vm);
+	if (ret)
+		return ret;
 
 	ret = gunyah_vm_alloc_vmid(vm);
 	if (ret)
@@ -528,7 +557,7 @@ static void gunyah_vm_free(struct kref *kref)
 	 * its memory stays owned: keep it rather than free what the RM may
 	 * still use.
 	 */
-	if (vm->vmid_allocated) {
+	if (gunyah_vm_has_vmid(vm)) {
 		dev_err(vm->mgr->dev, "VM %u: kept after a failed teardown\n",
 			vm->vmid);
 		return;

@@ -1,4 +1,6 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: GPL-2.0-only *
+ * Locking: see the members of each structure.
+ */
 /*
  * The VM manager's objects: /dev/gunyah (&struct gunyah_vm_mgr) and the VMs
  * it creates (&struct gunyah_vm).
@@ -16,9 +18,10 @@
 #include <linux/xarray.h>
 #include <uapi/linux/gunyah.h>
 
-#include "vm_mem.h"
+#include "mem_binding.h"
 
 struct dentry;
+struct gunyah_hyp;
 struct gunyah_rm;
 struct gunyah_rm_hyp_resources;
 
@@ -27,6 +30,7 @@ struct gunyah_rm_hyp_resources;
  * @misc: the misc device
  * @dev: the device of the RM transport
  * @rm: the Resource Manager VMs are created through
+ * @hyp: the hypervisor calls of the VMs' vCPUs and doorbells
  * @host_vmid: our own vmid
  * @boot_context: the RM implements VM_SET_BOOT_CONTEXT (probed)
  * @vms: vmid -> &struct gunyah_vm, for VMs the RM knows; its lock also
@@ -39,6 +43,7 @@ struct gunyah_vm_mgr {
 	struct miscdevice misc;
 	struct device *dev;
 	struct gunyah_rm *rm;
+	struct gunyah_hyp *hyp;
 	u16 host_vmid;
 	bool boot_context;
 	struct xarray vms;
@@ -80,8 +85,7 @@ struct gunyah_vm_exit {
  *        held across the RM calls they make. Protects the fields down to
  *        @resources.
  * @state: see &enum gunyah_vm_state
- * @vmid: the RM's id of the VM, valid while @vmid_allocated
- * @vmid_allocated: the RM has allocated @vmid for this VM
+ * @vmid: the RM's id of the VM, valid while gunyah_vm_has_vmid()
  * @dtb: where the devicetree is, valid if @dtb_set
  * @dtb_set: GH_VM_SET_DTB_CONFIG was called
  * @boot_regs: initial register values, for GH_VM_SET_BOOT_CONTEXT
@@ -97,7 +101,8 @@ struct gunyah_vm_exit {
  * @ioeventfds: the VM's ioeventfds
  * @status_lock: protects the fields below; taken in the notifier
  * @rm_status: the last VM_STATUS the RM sent, or the state our last call
- *             put the VM in
+ *             put the VM in; %GUNYAH_RM_VM_STATUS_NO_STATE while the VM
+ *             has no vmid
  * @exited: the RM sent VM_EXITED
  * @exit: what it said
  * @status_wq: woken when the fields above change
@@ -111,7 +116,6 @@ struct gunyah_vm {
 	struct mutex lock;		/* see above: config and lifecycle */
 	enum gunyah_vm_state state;
 	u16 vmid;
-	bool vmid_allocated;
 	struct gh_vm_dtb_config dtb;
 	bool dtb_set;
 	u64 boot_regs[GUNYAH_VM_BOOT_REGS];
@@ -142,6 +146,7 @@ void gunyah_vm_exited(struct gunyah_vm *vm, u16 type, const u8 *reason,
 		      u32 reason_size);
 
 void gunyah_vm_debugfs_add(struct gunyah_vm *vm);
+bool gunyah_vm_has_vmid(struct gunyah_vm *vm);
 
 bool gunyah_vm_guest_has_rm_link(struct gunyah_vm *vm);
 

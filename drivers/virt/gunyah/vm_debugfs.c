@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * debugfs view of a VM: gunyah/vm<N>/status.
+ *
+ * Locking: the VM's lock while the file is shown, and its status lock for
+ * the fields the notifier writes.
  */
 
 #include <linux/debugfs.h>
@@ -25,7 +28,7 @@ static int gunyah_vm_status_show(struct seq_file *s, void *unused)
 
 	mutex_lock(&vm->lock);
 	seq_printf(s, "state %s\n", gunyah_vm_state_names[vm->state]);
-	if (vm->vmid_allocated)
+	if (gunyah_vm_has_vmid(vm))
 		seq_printf(s, "vmid %u\n", vm->vmid);
 	else
 		seq_puts(s, "vmid none\n");

@@ -1,4 +1,6 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: GPL-2.0-only *
+ * Locking: see vm_fn.c.
+ */
 /*
  * VM functions (GH_VM_ADD_FUNCTION): vCPUs, irqfds and ioeventfds. Each is
  * an instance of a function type that binds to the hypervisor resource it

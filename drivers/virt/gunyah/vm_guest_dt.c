@@ -14,7 +14,7 @@
 #include <linux/slab.h>
 
 #include "vm.h"
-#include "vm_mem.h"
+#include "mem_binding.h"
 
 /* Larger devicetrees are not searched: the guest is taken to have no link. */
 #define GUNYAH_GUEST_DT_MAX	SZ_1M

@@ -2,6 +2,9 @@
 /*
  * /dev/gunyah: creating VMs, answering capability queries, and routing the
  * RM's VM notifications to the VM they are about.
+ *
+ * Locking: the vms xarray's lock covers the lookup of a VM and the update
+ * of its status from a notification.
  */
 
 #define pr_fmt(fmt) "gunyah: " fmt
@@ -18,6 +21,7 @@
 
 #include "core.h"
 #include "gmem.h"
+#include "mem_parcel.h"
 #include "rsc_mgr.h"
 #include "vm.h"
 
@@ -203,10 +207,12 @@ static void gunyah_vm_mgr_probe(struct gunyah_vm_mgr *mgr)
  * gunyah_vm_mgr_register() - create /dev/gunyah on top of an RM
  * @dev: the device of the RM's transport
  * @rm: the RPC core
+ * @hyp: the hypervisor calls VM functions make
  *
  * Return: 0 or a negative errno; -EBUSY if /dev/gunyah already exists.
  */
-int gunyah_vm_mgr_register(struct device *dev, struct gunyah_rm *rm)
+int gunyah_vm_mgr_register(struct device *dev, struct gunyah_rm *rm,
+			   struct gunyah_hyp *hyp)
 {
 	struct gunyah_vm_mgr *mgr;
 	int ret;
@@ -217,6 +223,7 @@ int gunyah_vm_mgr_register(struct device *dev, struct gunyah_rm *rm)
 
 	mgr->dev = dev;
 	mgr->rm = rm;
+	mgr->hyp = hyp;
 	xa_init(&mgr->vms);
 	ida_init(&mgr->ids);
 	mgr->nb.notifier_call = gunyah_vm_mgr_notify;

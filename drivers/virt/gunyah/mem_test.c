@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests for the parcel builders: coalescing of memory entries, the
- * ACLs of lent and shared parcels, and the direct-map state of each page
- * a lend takes away and a reclaim gives back.
+ * KUnit tests for guest memory: the parcel builders (coalescing of memory
+ * entries, the ACLs of lent and shared parcels) and the direct-map state
+ * of each page a lend takes away and a reclaim gives back.
+ *
+ * Locking: none; each case owns its pages.
  */
 
 #include <kunit/test.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/set_memory.h>
+#include <uapi/linux/gunyah.h>
 
-#include "vm_mem.h"
+#include "mem_direct_map.h"
+#include "mem_parcel.h"
 
 static u64 entry_base(const struct gunyah_rm_mem_entry *e)
 {
@@ -94,8 +98,7 @@ static void acl_share(struct kunit *test)
 /* A parcel of a small folio and a 16-page folio, as a binding of 17 pages. */
 struct dm_fixture {
 	struct folio *folios[2];
-	struct gunyah_parcel p;
-	struct gunyah_binding b;
+	struct gunyah_folio_range r;
 };
 
 static int dm_init(struct kunit *test)
@@ -122,10 +125,10 @@ static int dm_init(struct kunit *test)
 	/* File indices as the page cache would have them. */
 	f->folios[0]->index = 15;
 	f->folios[1]->index = 16;
-	f->p.folios = f->folios;
-	f->p.nr_folios = 2;
-	f->b.pgoff = 15;
-	f->b.nr = 17;
+	f->r.folios = f->folios;
+	f->r.nr_folios = 2;
+	f->r.start = 15;
+	f->r.nr = 17;
 	return 0;
 }
 
@@ -137,8 +140,8 @@ static void dm_exit(struct kunit *test)
 	if (!f || !f->folios[0] || !f->folios[1])
 		return;
 	/* Whatever a case left removed goes back before the pages are freed. */
-	f->b.nr = 17;
-	gunyah_parcel_restore_direct_map(&f->p, &f->b, ULONG_MAX);
+	f->r.nr = 17;
+	gunyah_direct_map_restore(&f->r, ULONG_MAX);
 	for (i = 0; i < 2; i++)
 		folio_put(f->folios[i]);
 }
@@ -159,9 +162,9 @@ static void direct_map_lend_and_reclaim(struct kunit *test)
 	struct dm_fixture *f = test->priv;
 
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
-	KUNIT_ASSERT_EQ(test, gunyah_parcel_remove_direct_map(&f->p, &f->b), 0);
+	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(&f->r), 0);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 0);
-	gunyah_parcel_restore_direct_map(&f->p, &f->b, ULONG_MAX);
+	gunyah_direct_map_restore(&f->r, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 	KUNIT_EXPECT_TRUE(test, gunyah_folio_in_direct_map(f->folios[1]));
 }
@@ -171,14 +174,14 @@ static void direct_map_partial_restore(struct kunit *test)
 {
 	struct dm_fixture *f = test->priv;
 
-	KUNIT_ASSERT_EQ(test, gunyah_parcel_remove_direct_map(&f->p, &f->b), 0);
-	gunyah_parcel_restore_direct_map(&f->p, &f->b, 5);
+	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(&f->r), 0);
+	gunyah_direct_map_restore(&f->r, 5);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 5);
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[0], 0)));
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[1], 3)));
 	KUNIT_EXPECT_FALSE(test, kernel_page_present(folio_page(f->folios[1], 4)));
 	KUNIT_EXPECT_FALSE(test, gunyah_folio_in_direct_map(f->folios[1]));
-	gunyah_parcel_restore_direct_map(&f->p, &f->b, ULONG_MAX);
+	gunyah_direct_map_restore(&f->r, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 }
 
@@ -187,12 +190,12 @@ static void direct_map_partial_binding(struct kunit *test)
 {
 	struct dm_fixture *f = test->priv;
 
-	f->b.nr = 9;	/* index 15 .. 23: the small folio and 8 of 16 pages */
-	KUNIT_ASSERT_EQ(test, gunyah_parcel_remove_direct_map(&f->p, &f->b), 0);
+	f->r.nr = 9;	/* index 15 .. 23: the small folio and 8 of 16 pages */
+	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(&f->r), 0);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 8);
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[1], 8)));
 	KUNIT_EXPECT_FALSE(test, kernel_page_present(folio_page(f->folios[1], 7)));
-	gunyah_parcel_restore_direct_map(&f->p, &f->b, ULONG_MAX);
+	gunyah_direct_map_restore(&f->r, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 }
 

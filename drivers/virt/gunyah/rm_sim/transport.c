@@ -12,6 +12,9 @@
  * header, reassembles requests with its own parser and handles them. Replies
  * and notifications are cut into 240-byte messages and handed to
  * gunyah_rm_rx() one at a time, in order, by a second work item.
+ *
+ * Locking: @txq_lock for the TX queue, @outq_lock for the delivery list,
+ * @lock for the RM's state while a request is handled; see rm_sim.h.
  */
 
 #define pr_fmt(fmt) "gunyah-rm-sim: " fmt
@@ -21,7 +24,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "core.h"
 #include "rm_sim.h"
 
 static void rm_sim_deliver_rx(struct gunyah_rm_sim *sim, const void *msg,
@@ -529,9 +531,10 @@ static void rm_sim_destroy(void *data)
  *
  * The RM starts with no VM and no parcel, and the host is VM 3.
  *
- * Return: the transport to hand to gunyah_rm_create(), or an ERR_PTR().
+ * Return: the simulator, whose @t and @hyp are its transport and its
+ * hypervisor calls, or an ERR_PTR().
  */
-struct gunyah_rm_transport *gunyah_rm_sim_create(struct device *dev)
+struct gunyah_rm_sim *gunyah_rm_sim_create(struct device *dev)
 {
 	struct gunyah_rm_sim *sim;
 	int ret;
@@ -542,7 +545,7 @@ struct gunyah_rm_transport *gunyah_rm_sim_create(struct device *dev)
 
 	sim->dev = dev;
 	sim->t.send = rm_sim_send;
-	sim->t.hyp = &rm_sim_hyp_ops;
+	sim->hyp.ops = &rm_sim_hyp_ops;
 	sim->deliver = rm_sim_deliver_rx;
 	sim->tx_ready = rm_sim_tx_ready;
 	spin_lock_init(&sim->txq_lock);
@@ -586,5 +589,5 @@ struct gunyah_rm_transport *gunyah_rm_sim_create(struct device *dev)
 		return ERR_PTR(ret);
 
 	rm_sim_debugfs_init(sim);
-	return &sim->t;
+	return sim;
 }

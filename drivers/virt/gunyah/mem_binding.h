@@ -1,37 +1,22 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * Memory bindings (guest address range -> guest memory file range) and the
- * RM memory parcels that give them to a VM.
+/* SPDX-License-Identifier: GPL-2.0-only *
+ * Locking: see mem_binding.c.
  */
-#ifndef __GUNYAH_VM_MEM_H
-#define __GUNYAH_VM_MEM_H
+/*
+ * Memory bindings: guest address ranges bound to guest memory file ranges
+ * (mem_binding.c), each given to its VM as one parcel (mem_parcel.h).
+ */
+#ifndef __GUNYAH_MEM_BINDING_H
+#define __GUNYAH_MEM_BINDING_H
 
 #include <linux/maple_tree.h>
 #include <linux/types.h>
 #include <uapi/linux/gunyah.h>
 
-#include "rsc_mgr.h"
-
-struct folio;
+struct file;
 struct gunyah_gmem;
+struct gunyah_parcel;
 struct gunyah_vm;
 struct seq_file;
-
-/**
- * struct gunyah_parcel - memory of one binding, given to the RM
- * @rm: the parcel as the RM knows it (handle, ACL, memory entries)
- * @folios: the folios given, each with a reference held while given
- * @nr_folios: entries in @folios
- * @pages: pages given
- * @lent: lent (the pages are out of the direct map) rather than shared
- */
-struct gunyah_parcel {
-	struct gunyah_rm_mem_parcel rm;
-	struct folio **folios;
-	unsigned long nr_folios;
-	unsigned long pages;
-	bool lent;
-};
 
 /**
  * struct gunyah_binding - guest addresses bound to a guest memory range
@@ -41,9 +26,10 @@ struct gunyah_parcel {
  * @gfn: first guest page
  * @pgoff: first page in the file
  * @nr: pages
- * @flags: the &enum gh_map_flags it was made with
- * @lend: the access the flags resolve to: lend, or share
- * @label: the label of its parcel (0 only while it holds the image)
+ * @flags: the &enum gh_map_flags it was made with; they decide whether it
+ *	is lent or shared (gunyah_binding_lends())
+ * @label: the label the VMM gave it, which its parcel carries (except the
+ *	image parcel, whose label is 0)
  * @parcel: the parcel while the memory is given, else NULL; changes only
  *          under both the VM's lock and @gmem's bindings_lock
  */
@@ -55,7 +41,6 @@ struct gunyah_binding {
 	pgoff_t pgoff;
 	u64 nr;
 	u32 flags;
-	bool lend;
 	u32 label;
 	struct gunyah_parcel *parcel;
 };
@@ -70,6 +55,8 @@ struct gunyah_vm_mem {
 	struct maple_tree bindings;
 	u32 next_label;
 };
+
+bool gunyah_binding_lends(const struct gunyah_binding *b);
 
 /* Called by the VM with its lock held. */
 void gunyah_vm_mem_init(struct gunyah_vm_mem *mem);
@@ -91,20 +78,4 @@ bool gunyah_gmem_range_bound(struct gunyah_gmem *gmem, pgoff_t start,
 int gunyah_gmem_punch_locked(struct gunyah_gmem *gmem, pgoff_t start,
 			     pgoff_t end);
 
-bool gunyah_folio_in_direct_map(struct folio *folio);
-bool gunyah_can_lend(void);
-void gunyah_mem_stats_show(struct seq_file *s);
-
-#if IS_ENABLED(CONFIG_KUNIT)
-void gunyah_mem_entries_add(struct gunyah_rm_mem_entry *entries, size_t *n,
-			    phys_addr_t phys, u64 len);
-size_t gunyah_acl_build(struct gunyah_rm_mem_acl_entry *acl, u16 vmid,
-			u16 host_vmid, u32 flags, bool lend);
-int gunyah_parcel_remove_direct_map(struct gunyah_parcel *p,
-				    struct gunyah_binding *b);
-void gunyah_parcel_restore_direct_map(struct gunyah_parcel *p,
-				      struct gunyah_binding *b,
-				      unsigned long limit);
-#endif
-
-#endif /* __GUNYAH_VM_MEM_H */
+#endif /* __GUNYAH_MEM_BINDING_H */

@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Internals of the simulated Gunyah Resource Manager, shared by its files:
+ * Internals of the simulated Gunyah Resource Manager, shared by its files.
+ * The simulator is an object of its own (CONFIG_GUNYAH_RM_SIM); the driver
+ * reaches it only through the RM transport and the hypervisor-call
+ * interface it implements, and tests only through its debugfs:
  *
- *   rm_sim.c          transport: TX queue, request reassembly, dispatch,
- *                     reply and notification delivery, fault injection
- *   rm_sim_vm.c       VM state machine, vm-config devicetree checks
- *   rm_sim_mem.c      memory parcels
- *   rm_sim_hyp.c      the hypervisor calls (struct gunyah_hyp_ops): scripted
- *                     vCPUs, doorbells, virqs on an irq_sim domain
- *   rm_sim_debugfs.c  the debugfs interface (guest actions, faults, counters)
+ *   attach.c      where no Gunyah is found: create the simulator and attach
+ *                 it to the driver as its backend
+ *   transport.c   the RM transport: TX queue, request reassembly, dispatch,
+ *                 reply and notification delivery, fault injection
+ *   vm.c          VM state machine and the VM requests
+ *   vm_config.c   the checks of a VM's vm-config devicetree
+ *   mem.c         memory parcels
+ *   hyp.c         the hypervisor calls (../hypercall_ops.h): scripted
+ *                 vCPUs, doorbells, virqs on an irq_sim domain
+ *   debugfs.c     the debugfs interface (guest actions, faults, counters)
+ *   test_*.c      its KUnit suites
  *
  * Locking
  * -------
@@ -30,7 +37,7 @@
  *
  * The simulated hypervisor objects (vCPUs with their scripts, doorbells,
  * @vcpu_caps, @bell_caps, @virqs) are part of the RM's state under @lock
- * too: the hypervisor calls of rm_sim_hyp.c take it, so they must be made
+ * too: the hypervisor calls of hyp.c take it, so they must be made
  * from a context that may sleep (as the real vcpu_run is), and they never
  * wait for anything else while holding it (vcpu_run answers EXPECTS_WAKEUP
  * instead of waiting for the script). Calls for different vCPUs may come
@@ -53,7 +60,8 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
-#include "rsc_mgr.h"
+#include "../hypercall_ops.h"
+#include "../rsc_mgr.h"
 
 #define RM_SIM_HOST_VMID	3	/* the VM this kernel runs in (HLOS) */
 #define RM_SIM_STATIC_VMID_MIN	4	/* VM_ALLOCATE with a chosen vmid */
@@ -337,6 +345,7 @@ struct rm_sim_req {
 /**
  * struct gunyah_rm_sim - one simulated Resource Manager
  * @t: the transport the RPC core sends through
+ * @hyp: the hypervisor calls the VM manager makes
  * @dev: the device it was created for
  * @wq: runs @rx_work and @tx_work
  * @rx_work: the RM: takes messages off the TX queue and handles requests
@@ -383,6 +392,7 @@ struct rm_sim_req {
  */
 struct gunyah_rm_sim {
 	struct gunyah_rm_transport t;
+	struct gunyah_hyp hyp;
 	struct device *dev;
 	struct workqueue_struct *wq;
 	struct work_struct rx_work;
@@ -434,7 +444,8 @@ struct gunyah_rm_sim {
 	struct dentry *debugfs;
 };
 
-/* rm_sim.c */
+/* transport.c */
+struct gunyah_rm_sim *gunyah_rm_sim_create(struct device *dev);
 int rm_sim_queue_notif(struct gunyah_rm_sim *sim, struct list_head *list,
 		       u32 msg_id, const void *payload, size_t len);
 void rm_sim_flush_notifs(struct gunyah_rm_sim *sim, struct list_head *list);
@@ -444,7 +455,7 @@ int rm_sim_clear_faults(struct gunyah_rm_sim *sim);
 void rm_sim_quiesce(struct gunyah_rm_sim *sim);
 void *rm_sim_resp_alloc(struct rm_sim_req *req, size_t len);
 
-/* rm_sim_vm.c */
+/* vm.c */
 u32 rm_sim_vm_handle(struct gunyah_rm_sim *sim, struct rm_sim_req *req);
 bool rm_sim_vm_handles(u32 msg_id);
 void rm_sim_vm_failed(struct gunyah_rm_sim *sim, struct rm_sim_req *req);
@@ -457,7 +468,10 @@ void rm_sim_vms_destroy(struct gunyah_rm_sim *sim);
 void rm_sim_vm_exited(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
 		      u16 exit_type, u32 reason, struct list_head *notifs);
 
-/* rm_sim_hyp.c */
+/* vm_config.c */
+u32 rm_sim_vm_read_dt(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm);
+
+/* hyp.c */
 extern const struct gunyah_hyp_ops rm_sim_hyp_ops;
 int rm_sim_vm_hyp_create(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
 			 const void *fdt, unsigned int n_vcpus);
@@ -469,7 +483,7 @@ void rm_sim_vm_hyp_show(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
 int rm_sim_irq_init(struct gunyah_rm_sim *sim);
 void rm_sim_irq_exit(struct gunyah_rm_sim *sim);
 
-/* rm_sim_mem.c */
+/* mem.c */
 u32 rm_sim_mem_handle(struct gunyah_rm_sim *sim, struct rm_sim_req *req);
 bool rm_sim_mem_handles(u32 msg_id);
 struct rm_sim_parcel *rm_sim_parcel_lookup(struct gunyah_rm_sim *sim,
@@ -489,7 +503,7 @@ void rm_sim_parcels_destroy(struct gunyah_rm_sim *sim);
 void rm_sim_vm_pages(struct gunyah_rm_sim *sim, u16 vmid, u64 *lent,
 		     u64 *shared);
 
-/* rm_sim_debugfs.c */
+/* debugfs.c */
 int rm_sim_command(struct gunyah_rm_sim *sim, const char *cmd);
 void rm_sim_counters_show(struct gunyah_rm_sim *sim, struct seq_file *s);
 void rm_sim_debugfs_init(struct gunyah_rm_sim *sim);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The simulated hypervisor behind the simulated RM: the calls a VM's
- * functions make (struct gunyah_hyp_ops) acting on simulated objects.
+ * functions make (the hypervisor-call interface of ../hypercall_ops.h)
+ * acting on simulated objects.
  *
  * vCPUs: at VM_INIT every vCPU of the devicetree gets a capability id and a
  * wake-up virq. A vCPU runs a script queued from debugfs ("vcpu" commands
@@ -19,7 +20,7 @@
  * a hwirq of an irq_sim domain; virq_to_irq maps them, and the simulator
  * raises them with irq_set_irqchip_state(IRQCHIP_STATE_PENDING).
  *
- * All of it is under the simulator's @lock; see rm_sim.h.
+ * Locking: all of it is under the simulator's @lock; see rm_sim.h.
  */
 
 #include <linux/device.h>
@@ -34,11 +35,12 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "../hypercall_ops.h"
 #include "rm_sim.h"
 
-static struct gunyah_rm_sim *to_sim(struct gunyah_rm_transport *t)
+static struct gunyah_rm_sim *to_sim(struct gunyah_hyp *hyp)
 {
-	return container_of(t, struct gunyah_rm_sim, t);
+	return container_of(hyp, struct gunyah_rm_sim, hyp);
 }
 
 /* ---- Virqs -------------------------------------------------------------- */
@@ -82,9 +84,9 @@ void rm_sim_irq_exit(struct gunyah_rm_sim *sim)
 	sim->irq_domain = NULL;
 }
 
-static int rm_sim_virq_to_irq(struct gunyah_rm_transport *t, u32 virq)
+static int rm_sim_virq_to_irq(struct gunyah_hyp *hyp, u32 virq)
 {
-	struct gunyah_rm_sim *sim = to_sim(t);
+	struct gunyah_rm_sim *sim = to_sim(hyp);
 	unsigned int irq;
 
 	if (virq < RM_SIM_VIRQ_BASE || virq >= RM_SIM_VIRQ_BASE + RM_SIM_NR_VIRQS)
@@ -295,11 +297,65 @@ static void rm_sim_vcpu_exit(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
 	rm_sim_flush_notifs(sim, &notifs);
 }
 
-static int rm_sim_vcpu_run(struct gunyah_rm_transport *t, u64 capid,
+/* Do one script entry: what the hypervisor returns for it. */
+static void rm_sim_vcpu_do(struct gunyah_rm_sim *sim, struct rm_sim_vcpu *vcpu,
+			   const struct rm_sim_vcpu_cmd *cmd,
+			   struct gunyah_hypercall_vcpu_run_resp *resp)
+{
+	struct rm_sim_vm *vm = vcpu->vm;
+
+	switch (cmd->op) {
+	case RM_SIM_VCPU_MMIO_WRITE:
+		resp->state = GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE;
+		resp->state_data[0] = cmd->addr;
+		resp->state_data[1] = cmd->len;
+		resp->state_data[2] = cmd->value;
+		break;
+	case RM_SIM_VCPU_MMIO_READ:
+		resp->state = GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_READ;
+		resp->state_data[0] = cmd->addr;
+		resp->state_data[1] = cmd->len;
+		vcpu->read_pending = true;
+		break;
+	case RM_SIM_VCPU_BLOCK:
+		vcpu->asleep = true;
+		vcpu->waiting = true;
+		resp->state = GUNYAH_VCPU_STATE_EXPECTS_WAKEUP;
+		break;
+	case RM_SIM_VCPU_CPU_OFF:
+		/* Off, the VM still running: state_data[0] has no EXITED. */
+		vcpu->asleep = true;
+		vcpu->off = true;
+		vcpu->waiting = true;
+		resp->state = GUNYAH_VCPU_STATE_POWERED_OFF;
+		break;
+	case RM_SIM_VCPU_POWEROFF:
+		/*
+		 * As on the public hypervisor: the vCPU that called SYSTEM_OFF
+		 * reports itself off but not exited, and once the RM has
+		 * killed it with its VM, vcpu_run finds nothing to run.
+		 */
+		rm_sim_vcpu_exit(sim, vm, GUNYAH_VCPU_STATE_POWERED_OFF,
+				 GUNYAH_RM_VM_EXIT_PLATFORM_OFF);
+		resp->state = GUNYAH_VCPU_STATE_POWERED_OFF;
+		vcpu->gone = true;
+		break;
+	case RM_SIM_VCPU_RESET:
+		rm_sim_vcpu_exit(sim, vm, GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET,
+				 GUNYAH_RM_VM_EXIT_RESET);
+		rm_sim_vcpu_halted(vm, resp);
+		break;
+	default:
+		resp->state = GUNYAH_VCPU_STATE_FAULT;
+		break;
+	}
+}
+
+static int rm_sim_vcpu_run(struct gunyah_hyp *hyp, u64 capid,
 			   const u64 resume_data[3],
 			   struct gunyah_hypercall_vcpu_run_resp *resp)
 {
-	struct gunyah_rm_sim *sim = to_sim(t);
+	struct gunyah_rm_sim *sim = to_sim(hyp);
 	struct rm_sim_vcpu_cmd *cmd;
 	struct rm_sim_vcpu *vcpu;
 	struct rm_sim_vm *vm;
@@ -353,62 +409,17 @@ static int rm_sim_vcpu_run(struct gunyah_rm_transport *t, u64 capid,
 	}
 	list_del(&cmd->list);
 	vcpu->n_script--;
-
-	switch (cmd->op) {
-	case RM_SIM_VCPU_MMIO_WRITE:
-		resp->state = GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE;
-		resp->state_data[0] = cmd->addr;
-		resp->state_data[1] = cmd->len;
-		resp->state_data[2] = cmd->value;
-		break;
-	case RM_SIM_VCPU_MMIO_READ:
-		resp->state = GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_READ;
-		resp->state_data[0] = cmd->addr;
-		resp->state_data[1] = cmd->len;
-		vcpu->read_pending = true;
-		break;
-	case RM_SIM_VCPU_BLOCK:
-		vcpu->asleep = true;
-		vcpu->waiting = true;
-		resp->state = GUNYAH_VCPU_STATE_EXPECTS_WAKEUP;
-		break;
-	case RM_SIM_VCPU_CPU_OFF:
-		/* Off, the VM still running: state_data[0] has no EXITED. */
-		vcpu->asleep = true;
-		vcpu->off = true;
-		vcpu->waiting = true;
-		resp->state = GUNYAH_VCPU_STATE_POWERED_OFF;
-		break;
-	case RM_SIM_VCPU_POWEROFF:
-		/*
-		 * As on the public hypervisor: the vCPU that called SYSTEM_OFF
-		 * reports itself off but not exited, and once the RM has
-		 * killed it with its VM, vcpu_run finds nothing to run.
-		 */
-		rm_sim_vcpu_exit(sim, vm, GUNYAH_VCPU_STATE_POWERED_OFF,
-				 GUNYAH_RM_VM_EXIT_PLATFORM_OFF);
-		resp->state = GUNYAH_VCPU_STATE_POWERED_OFF;
-		vcpu->gone = true;
-		break;
-	case RM_SIM_VCPU_RESET:
-		rm_sim_vcpu_exit(sim, vm, GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET,
-				 GUNYAH_RM_VM_EXIT_RESET);
-		rm_sim_vcpu_halted(vm, resp);
-		break;
-	default:
-		resp->state = GUNYAH_VCPU_STATE_FAULT;
-		break;
-	}
+	rm_sim_vcpu_do(sim, vcpu, cmd, resp);
 	kfree(cmd);
 out:
 	mutex_unlock(&sim->lock);
 	return ret;
 }
 
-static int rm_sim_bell_send(struct gunyah_rm_transport *t, u64 capid,
+static int rm_sim_bell_send(struct gunyah_hyp *hyp, u64 capid,
 			    u64 new_flags)
 {
-	struct gunyah_rm_sim *sim = to_sim(t);
+	struct gunyah_rm_sim *sim = to_sim(hyp);
 	struct rm_sim_bell *bell;
 	struct rm_sim_vm *vm;
 	unsigned int i;
@@ -438,10 +449,10 @@ static int rm_sim_bell_send(struct gunyah_rm_transport *t, u64 capid,
 	return ret;
 }
 
-static int rm_sim_bell_set_mask(struct gunyah_rm_transport *t, u64 capid,
+static int rm_sim_bell_set_mask(struct gunyah_hyp *hyp, u64 capid,
 				u64 enable_mask, u64 ack_mask)
 {
-	struct gunyah_rm_sim *sim = to_sim(t);
+	struct gunyah_rm_sim *sim = to_sim(hyp);
 	struct rm_sim_bell *bell;
 	int ret = 0;
 

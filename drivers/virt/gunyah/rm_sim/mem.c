@@ -9,6 +9,8 @@
  * memory only when the RM would (to zero it on SANITIZE, to read the
  * guest's devicetree), and then through a temporary mapping of the
  * parcel's own pages: lent pages are not in the kernel's direct map.
+ *
+ * Locking: the simulator's @lock, held by whoever calls in (see rm_sim.h).
  */
 
 #include <linux/device.h>
@@ -488,6 +490,36 @@ static u32 rm_sim_check_attrs(const struct gunyah_rm_mem_acl_entry *acl,
 	return GUNYAH_RM_ERROR_OK;
 }
 
+/* The rules of MEM_LEND and MEM_SHARE, before anything is created. */
+static u32 rm_sim_mem_check_create(struct gunyah_rm_sim *sim,
+				   const struct gunyah_rm_mem_share_req_hdr *h,
+				   bool lend,
+				   const struct gunyah_rm_mem_acl_entry *acl,
+				   unsigned int n_acl, unsigned int n_sgl,
+				   const struct gunyah_rm_mem_attr_entry *attr,
+				   unsigned int n_attr)
+{
+	u32 err;
+
+	if (h->reserved0 || h->reserved1 ||
+	    (h->flags & ~(GUNYAH_RM_MEM_SHARE_SANITIZE | GUNYAH_RM_MEM_SHARE_APPEND)))
+		return GUNYAH_RM_ERROR_ARGUMENT_INVALID;
+	if (h->mem_type == GUNYAH_RM_MEM_TYPE_IO)
+		return GUNYAH_RM_ERROR_UNIMPLEMENTED;	/* not simulated */
+	if (h->mem_type != GUNYAH_RM_MEM_TYPE_NORMAL)
+		return GUNYAH_RM_ERROR_ARGUMENT_INVALID;
+	if (!n_acl || n_acl > GUNYAH_RM_MAX_ACL_ENTRIES ||
+	    !n_sgl || n_sgl > GUNYAH_RM_MAX_MEM_ENTRIES ||
+	    n_attr > GUNYAH_RM_MAX_ACL_ENTRIES)
+		return GUNYAH_RM_ERROR_ARGUMENT_INVALID;
+	if (sim->n_parcels >= GUNYAH_RM_MAX_PARCELS_PER_OWNER)
+		return GUNYAH_RM_ERROR_DENIED;
+	err = rm_sim_check_acl(sim, lend, acl, n_acl);
+	if (!err)
+		err = rm_sim_check_attrs(acl, n_acl, attr, n_attr);
+	return err;
+}
+
 static u32 rm_sim_mem_create(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 {
 	const struct gunyah_rm_mem_share_req_hdr *h = req->payload;
@@ -520,22 +552,8 @@ static u32 rm_sim_mem_create(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 	if (left)
 		return GUNYAH_RM_ERROR_INVALID;
 
-	if (h->reserved0 || h->reserved1 ||
-	    (h->flags & ~(GUNYAH_RM_MEM_SHARE_SANITIZE | GUNYAH_RM_MEM_SHARE_APPEND)))
-		return GUNYAH_RM_ERROR_ARGUMENT_INVALID;
-	if (h->mem_type == GUNYAH_RM_MEM_TYPE_IO)
-		return GUNYAH_RM_ERROR_UNIMPLEMENTED;	/* not simulated */
-	if (h->mem_type != GUNYAH_RM_MEM_TYPE_NORMAL)
-		return GUNYAH_RM_ERROR_ARGUMENT_INVALID;
-	if (!n_acl || n_acl > GUNYAH_RM_MAX_ACL_ENTRIES ||
-	    !n_sgl || n_sgl > GUNYAH_RM_MAX_MEM_ENTRIES ||
-	    n_attr > GUNYAH_RM_MAX_ACL_ENTRIES)
-		return GUNYAH_RM_ERROR_ARGUMENT_INVALID;
-	if (sim->n_parcels >= GUNYAH_RM_MAX_PARCELS_PER_OWNER)
-		return GUNYAH_RM_ERROR_DENIED;
-	err = rm_sim_check_acl(sim, lend, acl, n_acl);
-	if (!err)
-		err = rm_sim_check_attrs(acl, n_acl, attr, n_attr);
+	err = rm_sim_mem_check_create(sim, h, lend, acl, n_acl, n_sgl, attr,
+				      n_attr);
 	if (err)
 		return err;
 

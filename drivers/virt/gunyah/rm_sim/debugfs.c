@@ -100,6 +100,8 @@
  *   vm.<vmid>.bell<l>.flags        the flags of the last bell_send
  *   vm.<vmid>.bell<l>.enable_mask  the last bell_set_mask's enable mask
  *   vm.<vmid>.bell<l>.ack_mask     the last bell_set_mask's ack mask
+ *
+ * Locking: every command takes the simulator's @lock (see rm_sim.h).
  */
 
 #include <linux/debugfs.h>
@@ -110,7 +112,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "core.h"
+#include "../core.h"
 #include "rm_sim.h"
 
 #define RM_SIM_CMD_MAX		128

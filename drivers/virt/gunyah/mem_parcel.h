@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only *
+ * Locking: see mem_parcel.c.
+ */
+/*
+ * Memory parcels: the memory of one binding as given to the RM
+ * (mem_parcel.c).
+ */
+#ifndef __GUNYAH_MEM_PARCEL_H
+#define __GUNYAH_MEM_PARCEL_H
+
+#include <linux/types.h>
+
+#include "mem_direct_map.h"
+#include "rsc_mgr.h"
+
+struct gunyah_binding;
+struct seq_file;
+
+/**
+ * struct gunyah_parcel - memory of one binding, given to the RM
+ * @rm: the parcel as the RM knows it: lent or shared, its label, its ACL
+ *	and memory entries, its handle
+ * @pages: the pages given, and their folios, each with a reference held
+ *	while given
+ */
+struct gunyah_parcel {
+	struct gunyah_rm_mem_parcel rm;
+	struct gunyah_folio_range pages;
+};
+
+int gunyah_parcel_give(struct gunyah_binding *b, u32 label);
+int gunyah_parcel_reclaim(struct gunyah_binding *b);
+bool gunyah_parcels_fit(unsigned long n);
+void gunyah_parcel_show(const struct gunyah_parcel *p, struct seq_file *s);
+void gunyah_mem_stats_show(struct seq_file *s);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+void gunyah_mem_entries_add(struct gunyah_rm_mem_entry *entries, size_t *n,
+			    phys_addr_t phys, u64 len);
+size_t gunyah_acl_build(struct gunyah_rm_mem_acl_entry *acl, u16 vmid,
+			u16 host_vmid, u32 flags, bool lend);
+#endif
+
+#endif /* __GUNYAH_MEM_PARCEL_H */
