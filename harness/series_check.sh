@@ -10,7 +10,7 @@
 
 set -o pipefail
 . "$(dirname "$0")/lib.sh"
-PATCHES=$1
+PATCHES=$(cd "$1" 2>/dev/null && pwd) || die "no series in $1 (run: ghdev series)"
 WORK=$GH_CACHE/series-check
 BASE=$WORK/base
 TREE=$WORK/tree
