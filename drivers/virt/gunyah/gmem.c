@@ -129,12 +129,18 @@ static long gunyah_gmem_fallocate(struct file *file, int mode, loff_t offset,
 		return -EOPNOTSUPP;
 	if (!PAGE_ALIGNED(offset) || !PAGE_ALIGNED(len) || !len)
 		return -EINVAL;
-	if (check_add_overflow(offset, len, &end) ||
-	    end > i_size_read(file_inode(file)))
+	if (check_add_overflow(offset, len, &end))
 		return -EINVAL;
 
-	if (mode & FALLOC_FL_PUNCH_HOLE)
-		return gunyah_gmem_punch_hole(gmem, offset, len);
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		/* As on shmem and KVM's guest_memfd: past the end, nothing. */
+		end = min(end, i_size_read(file_inode(file)));
+		if (offset >= end)
+			return 0;
+		return gunyah_gmem_punch_hole(gmem, offset, end - offset);
+	}
+	if (end > i_size_read(file_inode(file)))
+		return -EINVAL;
 	return gunyah_gmem_allocate(gmem, offset >> PAGE_SHIFT, end >> PAGE_SHIFT);
 }
 

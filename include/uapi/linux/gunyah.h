@@ -87,7 +87,9 @@ enum gh_mem_flags {
  * The file holds guest memory: its pages can be bound to VMs with
  * GH_VM_MAP_MEM, mapped MAP_SHARED by the host while they are not lent,
  * allocated and freed with fallocate() and resized with ftruncate(). It
- * cannot be read or written with read() and write().
+ * cannot be read or written with read() and write(). A hole punched past
+ * the end of the file (FALLOC_FL_PUNCH_HOLE) punches nothing there and
+ * succeeds, as on shmem.
  */
 struct gh_create_mem_args {
 	__u64 flags;

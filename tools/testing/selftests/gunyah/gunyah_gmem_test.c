@@ -134,6 +134,10 @@ TEST_F(gmem, fallocate_matrix)
 	EXPECT_EQ(0, fallocate(self->fd, punch, 0, SZ_1M));
 	EXPECT_EQ(0, fallocate(self->fd, punch, 0, SZ_1M));
 	EXPECT_EQ(0, fallocate(self->fd, punch, SZ_2M, SZ_4K));
+	/* A hole past the end is no hole: nothing to do, as on shmem. */
+	EXPECT_EQ(0, fallocate(self->fd, punch, MEM_SIZE, SZ_4K));
+	EXPECT_EQ(0, fallocate(self->fd, punch, 2 * MEM_SIZE, SZ_1M));
+	EXPECT_EQ(0, fallocate(self->fd, punch, MEM_SIZE - SZ_4K, 2 * SZ_4K));
 }
 
 TEST_F(gmem, pages_start_zeroed_and_punch_zeroes)
