@@ -4,11 +4,22 @@
  * a length and optionally a value signal an eventfd in the kernel, without
  * an exit to userspace.
  *
- * Locking: the VM's mmio_lock protects its list of ioeventfds; the vCPU run
- * loop looks them up under it.
+ * A write matches an ioeventfd registered at exactly its address (ranges
+ * are not compared): the one without datamatch if there is one, else the
+ * one whose datamatch is the written value; and then only if the length
+ * is the registered one, or the registered length is 0 (any). So at one
+ * address there is either one ioeventfd without datamatch or any number
+ * with different values; other registrations at that address conflict.
+ * The VM keeps its ioeventfds in a tree by (address, datamatch, value), so
+ * an MMIO exit finds its match in O(log n).
+ *
+ * Locking: the VM's mmio_lock protects its tree of ioeventfds; the vCPU
+ * run loop looks them up under it. Add and release also hold the VM's
+ * lock, as every function does.
  */
 
 #include <linux/eventfd.h>
+#include <linux/rbtree.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -16,17 +27,57 @@
 #include "vm_fn.h"
 
 struct gunyah_ioeventfd {
-	struct list_head list;		/* on the VM's ioeventfds */
+	struct rb_node node;		/* in the VM's ioeventfds */
 	struct eventfd_ctx *ctx;
 	u64 addr;
 	u32 len;			/* 0: any length */
 	bool datamatch;
-	u64 data;
+	u64 data;			/* with @datamatch; else 0 */
 };
 
-static u64 gunyah_ioeventfd_end(const struct gunyah_ioeventfd *io)
+/* Order by address, then without datamatch first, then by value. */
+static int gunyah_ioeventfd_key_cmp(u64 addr, bool datamatch, u64 data,
+				    const struct gunyah_ioeventfd *io)
 {
-	return io->addr + (io->len ? io->len : 1);
+	if (addr != io->addr)
+		return addr < io->addr ? -1 : 1;
+	if (datamatch != io->datamatch)
+		return datamatch ? 1 : -1;
+	if (data != io->data)
+		return data < io->data ? -1 : 1;
+	return 0;
+}
+
+static struct gunyah_ioeventfd *
+gunyah_ioeventfd_find(struct rb_root *root, u64 addr, bool datamatch, u64 data)
+{
+	struct rb_node *n = root->rb_node;
+
+	while (n) {
+		struct gunyah_ioeventfd *io = rb_entry(n, struct gunyah_ioeventfd, node);
+		int c = gunyah_ioeventfd_key_cmp(addr, datamatch, data, io);
+
+		if (!c)
+			return io;
+		n = c < 0 ? n->rb_left : n->rb_right;
+	}
+	return NULL;
+}
+
+/* Whether any ioeventfd with datamatch is registered at @addr. */
+static bool gunyah_ioeventfd_any_datamatch(struct rb_root *root, u64 addr)
+{
+	struct rb_node *n = root->rb_node;
+
+	while (n) {
+		struct gunyah_ioeventfd *io = rb_entry(n, struct gunyah_ioeventfd, node);
+
+		if (addr == io->addr && io->datamatch)
+			return true;
+		/* Those with datamatch sort after the one without. */
+		n = addr < io->addr ? n->rb_left : n->rb_right;
+	}
+	return false;
 }
 
 /**
@@ -44,25 +95,51 @@ bool gunyah_vm_mmio_write(struct gunyah_vm *vm, u64 addr, u32 len, u64 data)
 	bool taken = false;
 
 	spin_lock(&vm->mmio_lock);
-	list_for_each_entry(io, &vm->ioeventfds, list) {
-		if (io->addr != addr || (io->len && io->len != len))
-			continue;
-		if (io->datamatch && io->data != data)
-			continue;
+	io = gunyah_ioeventfd_find(&vm->ioeventfds, addr, false, 0);
+	if (!io)
+		io = gunyah_ioeventfd_find(&vm->ioeventfds, addr, true, data);
+	if (io && (!io->len || io->len == len)) {
 		eventfd_signal(io->ctx);
 		taken = true;
-		break;
 	}
 	spin_unlock(&vm->mmio_lock);
 	return taken;
 }
 
+/* Whether @io may join the VM's ioeventfds (see the rule above). */
+static bool gunyah_ioeventfd_conflicts(struct rb_root *root,
+				       const struct gunyah_ioeventfd *io)
+{
+	if (gunyah_ioeventfd_find(root, io->addr, false, 0))
+		return true;
+	if (io->datamatch)
+		return gunyah_ioeventfd_find(root, io->addr, true, io->data);
+	return gunyah_ioeventfd_any_datamatch(root, io->addr);
+}
+
+static void gunyah_ioeventfd_insert(struct rb_root *root,
+				    struct gunyah_ioeventfd *io)
+{
+	struct rb_node **link = &root->rb_node, *parent = NULL;
+
+	while (*link) {
+		struct gunyah_ioeventfd *o = rb_entry(*link, struct gunyah_ioeventfd, node);
+
+		parent = *link;
+		link = gunyah_ioeventfd_key_cmp(io->addr, io->datamatch, io->data, o) < 0 ?
+			&parent->rb_left : &parent->rb_right;
+	}
+	rb_link_node(&io->node, parent, link);
+	rb_insert_color(&io->node, root);
+}
+
 static int gunyah_ioeventfd_add(struct gunyah_vm_function *f)
 {
 	const struct gh_fn_ioeventfd_arg *arg = (const void *)f->arg;
-	struct gunyah_ioeventfd *io, *other;
+	struct gunyah_ioeventfd *io;
+	bool conflict;
 	u64 end;
-	int ret = 0;
+	int ret;
 
 	if (arg->padding || (arg->flags & ~GH_IOEVENTFD_FLAGS_DATAMATCH))
 		return -EINVAL;
@@ -78,7 +155,7 @@ static int gunyah_ioeventfd_add(struct gunyah_vm_function *f)
 	io->addr = arg->addr;
 	io->len = arg->len;
 	io->datamatch = arg->flags & GH_IOEVENTFD_FLAGS_DATAMATCH;
-	io->data = arg->datamatch;
+	io->data = io->datamatch ? arg->datamatch : 0;
 	io->ctx = eventfd_ctx_fdget(arg->fd);
 	if (IS_ERR(io->ctx)) {
 		ret = PTR_ERR(io->ctx);
@@ -87,21 +164,14 @@ static int gunyah_ioeventfd_add(struct gunyah_vm_function *f)
 	}
 
 	spin_lock(&f->vm->mmio_lock);
-	list_for_each_entry(other, &f->vm->ioeventfds, list) {
-		/* Overlapping registrations are refused. */
-		if (io->addr < gunyah_ioeventfd_end(other) &&
-		    other->addr < gunyah_ioeventfd_end(io)) {
-			ret = -EEXIST;
-			break;
-		}
-	}
-	if (!ret)
-		list_add_tail(&io->list, &f->vm->ioeventfds);
+	conflict = gunyah_ioeventfd_conflicts(&f->vm->ioeventfds, io);
+	if (!conflict)
+		gunyah_ioeventfd_insert(&f->vm->ioeventfds, io);
 	spin_unlock(&f->vm->mmio_lock);
-	if (ret) {
+	if (conflict) {
 		eventfd_ctx_put(io->ctx);
 		kfree(io);
-		return ret;
+		return -EEXIST;
 	}
 	f->data = io;
 	return 0;
@@ -122,29 +192,41 @@ static void gunyah_ioeventfd_release(struct gunyah_vm_function *f)
 	struct gunyah_ioeventfd *io = f->data;
 
 	spin_lock(&f->vm->mmio_lock);
-	list_del(&io->list);
+	rb_erase(&io->node, &f->vm->ioeventfds);
 	spin_unlock(&f->vm->mmio_lock);
 	eventfd_ctx_put(io->ctx);
 	kfree(io);
 }
 
-static bool gunyah_ioeventfd_match(const struct gunyah_vm_function *f,
-				   const void *arg)
+/*
+ * An ioeventfd is named by its address, its datamatch and value, and its
+ * length: removing one needs all of them as they were added.
+ */
+static int gunyah_ioeventfd_cmp(const void *a, const void *b)
 {
-	const struct gh_fn_ioeventfd_arg *a = arg;
-	const struct gunyah_ioeventfd *io = f->data;
+	const struct gh_fn_ioeventfd_arg *x = a, *y = b;
+	bool xm = x->flags & GH_IOEVENTFD_FLAGS_DATAMATCH;
+	bool ym = y->flags & GH_IOEVENTFD_FLAGS_DATAMATCH;
+	u64 xd = xm ? x->datamatch : 0, yd = ym ? y->datamatch : 0;
 
-	return a->addr == io->addr && a->len == io->len &&
-	       !!(a->flags & GH_IOEVENTFD_FLAGS_DATAMATCH) == io->datamatch &&
-	       (!io->datamatch || a->datamatch == io->data);
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (xm != ym)
+		return xm ? 1 : -1;
+	if (xd != yd)
+		return xd < yd ? -1 : 1;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return 0;
 }
 
 const struct gunyah_fn_ops gunyah_ioeventfd_ops = {
 	.type		= GH_FN_IOEVENTFD,
 	.arg_size	= sizeof(struct gh_fn_ioeventfd_arg),
+	.max		= GUNYAH_VM_MAX_IOEVENTFDS,
+	.cmp		= gunyah_ioeventfd_cmp,
 	.add		= gunyah_ioeventfd_add,
 	.bind		= gunyah_ioeventfd_bind,
 	.unbind		= gunyah_ioeventfd_unbind,
 	.release	= gunyah_ioeventfd_release,
-	.match		= gunyah_ioeventfd_match,
 };

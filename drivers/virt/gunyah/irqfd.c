@@ -4,14 +4,18 @@
  * doorbell with the label the guest devicetree gives it.
  *
  * The eventfd's wake-up comes in atomic context; the doorbell is rung from
- * a work item, since a backend's bell_send may sleep.
+ * a work item, since a backend's bell_send may sleep. An event that comes
+ * before the irqfd is bound (the VM not started yet) is kept pending and
+ * rung when it is bound, as a guest expects of an interrupt raised early.
  *
- * Locking: the irqfd's bound state changes under the VM's lock, with the
- * work item flushed before it is cleared.
+ * Locking: the irqfd's lock orders the ring work against bind and unbind:
+ * it protects @pending, @bound and @capid. The VM's lock is held around
+ * bind and unbind as for every function.
  */
 
 #include <linux/eventfd.h>
 #include <linux/file.h>
+#include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -28,9 +32,10 @@ struct gunyah_irqfd {
 	poll_table pt;
 	struct work_struct ring;
 	bool level;
-	/* Set by bind, cleared by unbind with @ring flushed (VM's lock). */
+	struct mutex lock;	/* the ring work against bind and unbind */
+	bool pending;		/* an event not rung yet */
+	bool bound;		/* @capid is the doorbell to ring */
 	u64 capid;
-	bool bound;
 };
 
 static void gunyah_irqfd_ring(struct work_struct *work)
@@ -39,11 +44,15 @@ static void gunyah_irqfd_ring(struct work_struct *work)
 	struct gunyah_hyp *hyp = irqfd->f->vm->mgr->hyp;
 	int ret;
 
-	if (!READ_ONCE(irqfd->bound))
-		return;
-	ret = hyp->ops->bell_send(hyp, irqfd->capid, 1);
-	if (ret)
-		pr_warn_ratelimited("gunyah: irqfd doorbell failed: %d\n", ret);
+	mutex_lock(&irqfd->lock);
+	irqfd->pending = true;
+	if (irqfd->bound) {
+		irqfd->pending = false;
+		ret = hyp->ops->bell_send(hyp, irqfd->capid, 1);
+		if (ret)
+			pr_warn_ratelimited("gunyah: irqfd doorbell failed: %d\n", ret);
+	}
+	mutex_unlock(&irqfd->lock);
 }
 
 static int gunyah_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
@@ -71,19 +80,12 @@ static void gunyah_irqfd_queue(struct file *file, wait_queue_head_t *wqh,
 static int gunyah_irqfd_add(struct gunyah_vm_function *f)
 {
 	const struct gh_fn_irqfd_arg *arg = (const void *)f->arg;
-	struct gunyah_vm_function *other;
 	struct gunyah_irqfd *irqfd;
 	struct fd fd;
 	int ret;
 
 	if (arg->padding || (arg->flags & ~GH_IRQFD_FLAGS_LEVEL))
 		return -EINVAL;
-	list_for_each_entry(other, &f->vm->functions, list) {
-		const struct gh_fn_irqfd_arg *o = (const void *)other->arg;
-
-		if (other->ops == &gunyah_irqfd_ops && o->label == arg->label)
-			return -EEXIST;
-	}
 
 	irqfd = kzalloc(sizeof(*irqfd), GFP_KERNEL_ACCOUNT);
 	if (!irqfd)
@@ -91,6 +93,7 @@ static int gunyah_irqfd_add(struct gunyah_vm_function *f)
 	irqfd->f = f;
 	irqfd->level = arg->flags & GH_IRQFD_FLAGS_LEVEL;
 	INIT_WORK(&irqfd->ring, gunyah_irqfd_ring);
+	mutex_init(&irqfd->lock);
 
 	fd = fdget(arg->fd);
 	if (fd_empty(fd)) {
@@ -115,6 +118,7 @@ static int gunyah_irqfd_add(struct gunyah_vm_function *f)
 err_fdput:
 	fdput(fd);
 err_free:
+	mutex_destroy(&irqfd->lock);
 	kfree(irqfd);
 	return ret;
 }
@@ -125,20 +129,27 @@ static int gunyah_irqfd_bind(struct gunyah_vm_function *f)
 	const struct gh_fn_irqfd_arg *arg = (const void *)f->arg;
 	const struct gunyah_rm_hyp_resource *res;
 	struct gunyah_irqfd *irqfd = f->data;
+	u64 capid;
 	int ret;
 
 	res = gunyah_vm_find_resource(f->vm, GUNYAH_RESOURCE_TYPE_BELL_TX,
 				      arg->label);
 	if (!res)
 		return -ENODEV;
-	irqfd->capid = le64_to_cpu(res->cap_id);
+	capid = le64_to_cpu(res->cap_id);
 	/* Level: the interrupt stays asserted until the guest acks it. */
 	if (irqfd->level) {
-		ret = hyp->ops->bell_set_mask(hyp, irqfd->capid, 1, 1);
+		ret = hyp->ops->bell_set_mask(hyp, capid, 1, 1);
 		if (ret)
 			return ret;
 	}
-	WRITE_ONCE(irqfd->bound, true);
+	mutex_lock(&irqfd->lock);
+	irqfd->capid = capid;
+	irqfd->bound = true;
+	/* An event that came before: ring it now. */
+	if (irqfd->pending)
+		schedule_work(&irqfd->ring);
+	mutex_unlock(&irqfd->lock);
 	return 0;
 }
 
@@ -146,7 +157,9 @@ static void gunyah_irqfd_unbind(struct gunyah_vm_function *f)
 {
 	struct gunyah_irqfd *irqfd = f->data;
 
-	WRITE_ONCE(irqfd->bound, false);
+	mutex_lock(&irqfd->lock);
+	irqfd->bound = false;
+	mutex_unlock(&irqfd->lock);
 	flush_work(&irqfd->ring);
 }
 
@@ -158,23 +171,25 @@ static void gunyah_irqfd_release(struct gunyah_vm_function *f)
 	eventfd_ctx_remove_wait_queue(irqfd->ctx, &irqfd->wait, &cnt);
 	cancel_work_sync(&irqfd->ring);
 	eventfd_ctx_put(irqfd->ctx);
+	mutex_destroy(&irqfd->lock);
 	kfree(irqfd);
 }
 
-static bool gunyah_irqfd_match(const struct gunyah_vm_function *f,
-			       const void *arg)
+/* An irqfd is named by its doorbell's label. */
+static int gunyah_irqfd_cmp(const void *a, const void *b)
 {
-	const struct gh_fn_irqfd_arg *a = arg, *mine = (const void *)f->arg;
+	const struct gh_fn_irqfd_arg *x = a, *y = b;
 
-	return a->label == mine->label;
+	return x->label == y->label ? 0 : x->label < y->label ? -1 : 1;
 }
 
 const struct gunyah_fn_ops gunyah_irqfd_ops = {
 	.type		= GH_FN_IRQFD,
 	.arg_size	= sizeof(struct gh_fn_irqfd_arg),
+	.max		= GUNYAH_VM_MAX_IRQFDS,
+	.cmp		= gunyah_irqfd_cmp,
 	.add		= gunyah_irqfd_add,
 	.bind		= gunyah_irqfd_bind,
 	.unbind		= gunyah_irqfd_unbind,
 	.release	= gunyah_irqfd_release,
-	.match		= gunyah_irqfd_match,
 };

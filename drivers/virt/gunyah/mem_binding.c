@@ -108,6 +108,44 @@ void gunyah_vm_mem_init(struct gunyah_vm_mem *mem)
 	mem->next_label = 1;
 }
 
+/* Whether a binding of the VM has @label (O(bindings), under the VM's lock). */
+static bool gunyah_vm_label_used(struct gunyah_vm *vm, u32 label)
+{
+	struct gunyah_binding *b;
+	unsigned long index = 0;
+
+	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX)
+		if (b->label == label)
+			return true;
+	return false;
+}
+
+/* Whether @b holds the VM's devicetree, and so is given as its image. */
+static bool gunyah_binding_holds_dtb(struct gunyah_vm *vm,
+				     const struct gunyah_binding *b)
+{
+	u64 first = vm->dtb.guest_phys_addr >> PAGE_SHIFT;
+
+	return vm->dtb_set && first >= b->gfn && first < gunyah_binding_end(b);
+}
+
+/*
+ * The label a new binding gets: the VM's next one, past any a VMM chose
+ * with GH_VM_SET_MEM_LABEL. Taken only once the binding exists, so a
+ * GH_VM_MAP_MEM that fails takes none. Labels never wrap to 0 (the image's).
+ */
+static int gunyah_vm_pick_label(struct gunyah_vm *vm, u32 *label)
+{
+	u32 l = vm->mem.next_label;
+
+	while (l && gunyah_vm_label_used(vm, l))
+		l++;
+	if (!l)
+		return -ENOSPC;
+	*label = l;
+	return 0;
+}
+
 static void gunyah_binding_free(struct gunyah_binding *b)
 {
 	fput(b->file);
@@ -120,6 +158,7 @@ static int gunyah_vm_bind(struct gunyah_vm *vm, struct file *file,
 {
 	unsigned long index = gfn;
 	struct gunyah_binding *b;
+	u32 label;
 	int ret;
 
 	if (mt_find(&vm->mem.bindings, &index, gfn + nr - 1))
@@ -132,6 +171,9 @@ static int gunyah_vm_bind(struct gunyah_vm *vm, struct file *file,
 	 */
 	if (vm->state == GUNYAH_VM_RUNNING && !vm->guest_rm_link)
 		return -EOPNOTSUPP;
+	ret = gunyah_vm_pick_label(vm, &label);
+	if (ret)
+		return ret;
 
 	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	if (!b)
@@ -143,7 +185,7 @@ static int gunyah_vm_bind(struct gunyah_vm *vm, struct file *file,
 	b->pgoff = pgoff;
 	b->nr = nr;
 	b->flags = flags;
-	b->label = vm->mem.next_label++;
+	b->label = label;
 
 	down_write(&gmem->bindings_lock);
 	index = pgoff;
@@ -172,6 +214,7 @@ static int gunyah_vm_bind(struct gunyah_vm *vm, struct file *file,
 		if (ret && !b->parcel)
 			goto err_erase_vm;
 	}
+	vm->mem.next_label = label + 1;
 	return ret;
 
 err_erase_vm:
@@ -215,7 +258,6 @@ static int gunyah_binding_split(struct gunyah_binding *b,
 	back->gfn = end;
 	back->pgoff = b->pgoff + (end - b->gfn);
 	back->nr = b_end - end;
-	back->label = b->vm->mem.next_label++;
 	get_file(back->file);
 	ret = mtree_store_range(&b->vm->mem.bindings, back->gfn, b_end - 1,
 				back, GFP_KERNEL_ACCOUNT);
@@ -226,8 +268,10 @@ static int gunyah_binding_split(struct gunyah_binding *b,
 					GFP_KERNEL_ACCOUNT);
 		up_write(&b->gmem->bindings_lock);
 	}
-	if (!ret)
+	if (!ret) {
 		b->nr = gfn - b->gfn;
+		b->vm->mem.next_label = back->label + 1;
+	}
 	return ret;
 }
 
@@ -251,6 +295,12 @@ static int gunyah_vm_unbind(struct gunyah_vm *vm, struct file *file,
 		if (!back)
 			return -ENOMEM;
 		back->parcel = NULL;
+		/* The piece after the hole is a new binding, with a new label. */
+		ret = gunyah_vm_pick_label(vm, &back->label);
+		if (ret) {
+			kfree(back);
+			return ret;
+		}
 	}
 
 	/*
@@ -370,8 +420,12 @@ out:
  * @arg: the binding's first guest address, and the label to set or read
  * @set: set the label rather than read it
  *
- * Return: 0, -ENOENT if no binding starts at the address, or -EINVAL for
- * label 0 or non-zero reserved bits.
+ * Reading gives the label the binding's parcel carries (or will): 0 for
+ * the binding that holds the devicetree, its own label for the others.
+ *
+ * Return: 0, -ENOENT if no binding starts at the address, -EEXIST if
+ * another binding has the label, or -EINVAL for label 0 or non-zero
+ * reserved bits.
  */
 int gunyah_vm_mem_label(struct gunyah_vm *vm, struct gh_mem_label *arg,
 			bool set)
@@ -384,10 +438,14 @@ int gunyah_vm_mem_label(struct gunyah_vm *vm, struct gh_mem_label *arg,
 	b = mtree_load(&vm->mem.bindings, arg->guest_addr >> PAGE_SHIFT);
 	if (!b || b->gfn != arg->guest_addr >> PAGE_SHIFT)
 		return -ENOENT;
-	if (set)
-		b->label = arg->label;
-	else
-		arg->label = b->label;
+	if (!set) {
+		/* The image's parcel is given with label 0 whatever it was. */
+		arg->label = gunyah_binding_holds_dtb(vm, b) ? 0 : b->label;
+		return 0;
+	}
+	if (b->label != arg->label && gunyah_vm_label_used(vm, arg->label))
+		return -EEXIST;
+	b->label = arg->label;
 	return 0;
 }
 

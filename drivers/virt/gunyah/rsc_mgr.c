@@ -33,6 +33,7 @@
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include <linux/wait.h>
@@ -197,7 +198,10 @@ static int gunyah_rm_send_msg(struct gunyah_rm *rm, size_t len, bool push)
 		ret = rm->t->send(rm->t, rm->tx_buf, len, push);
 		if (ret != -EAGAIN)
 			return ret;
-		wait_event(rm->tx_wq, atomic_read(&rm->tx_ready_gen) != gen);
+		/* A killed caller gives up; the RM ignores a partial request. */
+		if (wait_event_killable(rm->tx_wq,
+					atomic_read(&rm->tx_ready_gen) != gen))
+			return -EINTR;
 	}
 }
 
@@ -433,16 +437,19 @@ void gunyah_rm_rx(struct gunyah_rm *rm, const void *msg, size_t len)
  *        reply has none
  * @resp_size: if not NULL, set to the reply payload's size
  *
- * The wait is uninterruptible: once a request is sent, only the reply tells
- * what the RM did, and callers must know that to roll back. If the RM does
- * not answer within 30 seconds the call fails with -ETIMEDOUT; the caller
- * must then assume the request may have taken effect.
+ * The waits are killable, and only that: once a request is sent, only the
+ * reply tells what the RM did, and callers must know that to roll back. If
+ * the RM does not answer within 30 seconds, or the caller is killed while
+ * it waits, the call fails with -ETIMEDOUT, and the caller must then assume
+ * the request may have taken effect. Killed before the request is sent in
+ * full, it fails with -EINTR and the RM does nothing. Work that must finish
+ * (a VM's teardown) runs where nothing can kill it.
  *
  * Context: process context; must not be called from a notification
  * listener (replies are delivered by the same thread).
  * Return: 0, the errno of the RM's error code (gunyah_rm_error_remap()),
  * -E2BIG if the request is too large (nothing is sent), -EIO if the reply
- * was malformed, -ETIMEDOUT, or the transport's error.
+ * was malformed, -ETIMEDOUT, -EINTR, or the transport's error.
  */
 int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
 		   size_t req_size, void **resp, size_t *resp_size)
@@ -466,7 +473,10 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
 	p->msg_id = msg_id;
 	init_completion(&p->done);
 
-	mutex_lock(&rm->call_lock);
+	if (mutex_lock_killable(&rm->call_lock)) {
+		ret = -EINTR;
+		goto out_free;
+	}
 	ret = xa_alloc_cyclic(&rm->calls, &seq, p, XA_LIMIT(0, U16_MAX),
 			      &rm->next_seq, GFP_KERNEL);
 	if (ret < 0)
@@ -479,9 +489,16 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
 		goto out_unlock;
 	}
 
-	if (!wait_for_completion_timeout(&p->done, READ_ONCE(rm->reply_timeout))) {
+	/* A killed caller stops waiting, as if the reply had not come. */
+	if (wait_for_completion_killable_timeout(&p->done,
+						 READ_ONCE(rm->reply_timeout)) <= 0) {
 		if (xa_cmpxchg(&rm->calls, seq, p, NULL, 0) == p) {
-			dev_err(rm->dev, "no reply to %#x seq %u\n", msg_id, seq);
+			if (fatal_signal_pending(current))
+				dev_dbg(rm->dev, "killed waiting for %#x seq %u\n",
+					msg_id, seq);
+			else
+				dev_err(rm->dev, "no reply to %#x seq %u\n",
+					msg_id, seq);
 			ret = -ETIMEDOUT;
 			goto out_unlock;
 		}

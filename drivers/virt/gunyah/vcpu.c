@@ -28,6 +28,7 @@
 #include <linux/interrupt.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
 
@@ -48,6 +49,18 @@ enum gunyah_vcpu_pending {
 
 /* How long a vCPU that powered off waits for the RM to report the exit. */
 #define GUNYAH_VCPU_EXIT_WAIT	HZ
+
+/*
+ * The public RM can sleep through the event that should wake it: a guest's
+ * SYSTEM_OFF (its vCPU halt interrupt), or its own notification that found
+ * the queue busy, is then handled only when a message from us wakes it.
+ * Seen on the public hypervisor: a guest that powered off stayed RUNNING
+ * for the RM, its vCPU off, until the next request. So a vCPU that is off
+ * while the RM says nothing nudges it, with a harmless request, after this
+ * long and then less and less often.
+ */
+#define GUNYAH_VCPU_NUDGE_FIRST	msecs_to_jiffies(100)
+#define GUNYAH_VCPU_NUDGE_MAX	(5 * HZ)
 
 struct gunyah_vcpu {
 	struct kref kref;
@@ -71,6 +84,17 @@ struct gunyah_vcpu {
 	 * one the hypervisor asks to retry, must not lose it.
 	 */
 	u64 resume[3];
+
+	/*
+	 * The last vcpu_run found the vCPU off (or gone), and no wake-up
+	 * came since: what the run loop needs to tell a guest's SYSTEM_OFF.
+	 */
+	bool off;
+
+	/* What the last vcpu_run said, for the VM's debugfs status. */
+	u64 last_state;
+	u64 last_data;
+	unsigned long runs;
 };
 
 static void gunyah_vcpu_free(struct kref *kref)
@@ -87,6 +111,7 @@ static irqreturn_t gunyah_vcpu_wakeup(int irq, void *data)
 	struct gunyah_vcpu *vcpu = data;
 
 	WRITE_ONCE(vcpu->wakeup, true);
+	WRITE_ONCE(vcpu->off, false);
 	/* vCPUs sleep on the VM's status queue, so a VM exit wakes them all. */
 	wake_up_all(&vcpu->vm->status_wq);
 	return IRQ_HANDLED;
@@ -183,12 +208,58 @@ static int gunyah_vcpu_mmio_exit(struct gunyah_vcpu *vcpu,
 	return 0;
 }
 
+/* A harmless request, for the RM to look at what it has to do. */
+static void gunyah_vcpu_nudge_rm(struct gunyah_vcpu *vcpu)
+{
+	u16 vmid;
+
+	gunyah_rm_get_vmid(vcpu->vm->mgr->rm, &vmid);
+}
+
+static bool gunyah_vcpu_is_off(const struct gunyah_vm_function *f)
+{
+	const struct gunyah_vcpu *vcpu = f->data;
+
+	return READ_ONCE(vcpu->off);
+}
+
+/*
+ * Every vCPU of the VM is off or gone: the hypervisor refuses CPU_OFF to
+ * the last vCPU that is on, so the guest powered the VM off (or the RM
+ * killed it). Record that if the RM has not said so. The VM's lock only if
+ * free: whoever holds it may be waiting for this run to end.
+ */
+static void gunyah_vcpu_infer_off(struct gunyah_vcpu *vcpu)
+{
+	struct gunyah_vm *vm = vcpu->vm;
+	bool all_off;
+
+	if (READ_ONCE(vm->exited) || !mutex_trylock(&vm->lock))
+		return;
+	all_off = gunyah_vm_functions_all(vm, &gunyah_vcpu_ops, gunyah_vcpu_is_off);
+	mutex_unlock(&vm->lock);
+	if (all_off)
+		gunyah_vm_guest_ended(vm, GUNYAH_RM_VM_EXIT_PLATFORM_OFF);
+}
+
+/* A vCPU gone (BUSY) with no word from the RM: its VM's exit, if inferred. */
+static bool gunyah_vcpu_gone_exit(struct gunyah_vcpu *vcpu)
+{
+	gunyah_vcpu_infer_off(vcpu);
+	return gunyah_vcpu_status_exit(vcpu);
+}
+
 /* Wait briefly for the RM to report the VM's exit; true if it did. */
 static bool gunyah_vcpu_wait_exit(struct gunyah_vcpu *vcpu)
 {
-	wait_event_interruptible_timeout(vcpu->vm->status_wq,
-					 READ_ONCE(vcpu->vm->exited),
-					 GUNYAH_VCPU_EXIT_WAIT);
+	if (!wait_event_interruptible_timeout(vcpu->vm->status_wq,
+					      READ_ONCE(vcpu->vm->exited),
+					      GUNYAH_VCPU_NUDGE_FIRST)) {
+		gunyah_vcpu_nudge_rm(vcpu);
+		wait_event_interruptible_timeout(vcpu->vm->status_wq,
+						 READ_ONCE(vcpu->vm->exited),
+						 GUNYAH_VCPU_EXIT_WAIT);
+	}
 	return gunyah_vcpu_status_exit(vcpu);
 }
 
@@ -200,10 +271,15 @@ static void gunyah_vcpu_ended(struct gunyah_vcpu *vcpu,
 
 	if (gunyah_vcpu_wait_exit(vcpu))
 		return;
-	run->exit_reason = GH_VCPU_EXIT_STATUS;
-	run->status.status = r->state == GUNYAH_VCPU_STATE_FAULT ?
-			     GH_VM_STATUS_CRASHED : GH_VM_STATUS_EXITED;
-	memset(&run->status.exit_info, 0, sizeof(run->status.exit_info));
+	/* The RM missed it: the vCPU's state says what the guest did. */
+	gunyah_vm_guest_ended(vcpu->vm, r->state == GUNYAH_VCPU_STATE_FAULT ?
+				       GUNYAH_RM_VM_EXIT_SOFTWARE_ERROR :
+				       GUNYAH_RM_VM_EXIT_RESET);
+	if (!gunyah_vcpu_status_exit(vcpu)) {
+		run->exit_reason = GH_VCPU_EXIT_STATUS;
+		run->status.status = GH_VM_STATUS_EXITED;
+		memset(&run->status.exit_info, 0, sizeof(run->status.exit_info));
+	}
 }
 
 /*
@@ -219,13 +295,32 @@ static void gunyah_vcpu_blocked_pause(unsigned int n)
 		usleep_range(50, 100);
 }
 
-/* Sleep until the vCPU's interrupt; false if a signal came first. */
-static bool gunyah_vcpu_sleep(struct gunyah_vcpu *vcpu)
+/*
+ * Sleep until the vCPU's interrupt; false if a signal came first. A vCPU
+ * that is off (@nudge) nudges the RM now and then meanwhile (see
+ * GUNYAH_VCPU_NUDGE_FIRST).
+ */
+static bool gunyah_vcpu_sleep(struct gunyah_vcpu *vcpu, bool nudge)
 {
-	if (wait_event_interruptible(vcpu->vm->status_wq, READ_ONCE(vcpu->wakeup) ||
-				     READ_ONCE(vcpu->unbinding) ||
-				     READ_ONCE(vcpu->vm->exited)))
-		return false;
+	long wait = nudge ? GUNYAH_VCPU_NUDGE_FIRST : MAX_SCHEDULE_TIMEOUT;
+	long left;
+
+	for (;;) {
+		left = wait_event_interruptible_timeout(vcpu->vm->status_wq,
+							READ_ONCE(vcpu->wakeup) ||
+							READ_ONCE(vcpu->unbinding) ||
+							READ_ONCE(vcpu->vm->exited),
+							wait);
+		if (left < 0)
+			return false;
+		if (left)
+			break;
+		/* The RM said nothing: first nudge it, then look for ourselves. */
+		if (wait > GUNYAH_VCPU_NUDGE_FIRST)
+			gunyah_vcpu_infer_off(vcpu);
+		gunyah_vcpu_nudge_rm(vcpu);
+		wait = min_t(long, wait * 2, GUNYAH_VCPU_NUDGE_MAX);
+	}
 	WRITE_ONCE(vcpu->wakeup, false);
 	return true;
 }
@@ -239,12 +334,12 @@ enum gunyah_vcpu_next {
 
 /* Sleep for the guest, off the CPU the run stays on otherwise. */
 static enum gunyah_vcpu_next gunyah_vcpu_wait(struct gunyah_vcpu *vcpu,
-					      int *ret)
+					      bool off, int *ret)
 {
 	bool slept;
 
 	migrate_enable();
-	slept = gunyah_vcpu_sleep(vcpu);
+	slept = gunyah_vcpu_sleep(vcpu, off);
 	migrate_disable();
 	if (!slept) {
 		*ret = -EINTR;
@@ -283,12 +378,13 @@ gunyah_vcpu_handle(struct gunyah_vcpu *vcpu,
 		if (r->state_data[0] & GUNYAH_VCPU_POWEROFF_EXITED)
 			return GUNYAH_VCPU_ENDED;
 		/*
-		 * Off but the VM runs: not started by PSCI CPU_ON yet, or
-		 * after CPU_OFF. CPU_ON raises the wake-up virq.
+		 * Off but the VM runs: not started by PSCI CPU_ON yet, after
+		 * CPU_OFF (CPU_ON raises the wake-up virq), or halted by the
+		 * guest's SYSTEM_OFF, the RM not told yet.
 		 */
-		fallthrough;
+		return gunyah_vcpu_wait(vcpu, true, ret);
 	case GUNYAH_VCPU_STATE_EXPECTS_WAKEUP:
-		return gunyah_vcpu_wait(vcpu, ret);
+		return gunyah_vcpu_wait(vcpu, false, ret);
 	case GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE:
 		/* An ioeventfd takes it without an exit. */
 		if (gunyah_vm_mmio_write(vcpu->vm, r->state_data[0],
@@ -352,6 +448,7 @@ static int gunyah_vcpu_run_loop(struct gunyah_vcpu *vcpu)
 			 * exit is on its way.
 			 */
 			busy = true;
+			WRITE_ONCE(vcpu->off, true);
 			break;
 		}
 		if (ret) {
@@ -361,6 +458,11 @@ static int gunyah_vcpu_run_loop(struct gunyah_vcpu *vcpu)
 		}
 		/* The hypervisor took the answer. */
 		memset(vcpu->resume, 0, sizeof(vcpu->resume));
+		WRITE_ONCE(vcpu->off, r.state == GUNYAH_VCPU_STATE_POWERED_OFF &&
+			   !(r.state_data[0] & GUNYAH_VCPU_POWEROFF_EXITED));
+		WRITE_ONCE(vcpu->last_state, r.state);
+		WRITE_ONCE(vcpu->last_data, r.state_data[0]);
+		WRITE_ONCE(vcpu->runs, vcpu->runs + 1);
 		next = gunyah_vcpu_handle(vcpu, &r, &blocked, &ret);
 	}
 	migrate_enable();
@@ -368,6 +470,8 @@ static int gunyah_vcpu_run_loop(struct gunyah_vcpu *vcpu)
 		gunyah_vcpu_ended(vcpu, &r);
 		ret = 0;
 	} else if (busy && gunyah_vcpu_wait_exit(vcpu)) {
+		ret = 0;
+	} else if (busy && gunyah_vcpu_gone_exit(vcpu)) {
 		ret = 0;
 	} else if (busy) {
 		pr_warn_ratelimited("vCPU %u: vcpu_run: busy, and the VM runs on\n",
@@ -468,17 +572,9 @@ static const struct file_operations gunyah_vcpu_fops = {
 static int gunyah_vcpu_add(struct gunyah_vm_function *f)
 {
 	const struct gh_fn_vcpu_arg *arg = (const void *)f->arg;
-	struct gunyah_vm_function *other;
 	struct gunyah_vcpu *vcpu;
 	struct file *file;
 	int ret;
-
-	list_for_each_entry(other, &f->vm->functions, list) {
-		const struct gh_fn_vcpu_arg *o = (const void *)other->arg;
-
-		if (other->ops == &gunyah_vcpu_ops && o->id == arg->id)
-			return -EEXIST;
-	}
 
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
@@ -563,20 +659,32 @@ static void gunyah_vcpu_release_fn(struct gunyah_vm_function *f)
 	kref_put(&vcpu->kref, gunyah_vcpu_free);
 }
 
-static bool gunyah_vcpu_match(const struct gunyah_vm_function *f,
-			      const void *arg)
+/* A vCPU is named by its id. */
+static int gunyah_vcpu_cmp(const void *a, const void *b)
 {
-	const struct gh_fn_vcpu_arg *a = arg;
+	const struct gh_fn_vcpu_arg *x = a, *y = b;
 
-	return ((struct gunyah_vcpu *)f->data)->id == a->id;
+	return x->id == y->id ? 0 : x->id < y->id ? -1 : 1;
+}
+
+static void gunyah_vcpu_show(const struct gunyah_vm_function *f,
+			     struct seq_file *s)
+{
+	const struct gunyah_vcpu *vcpu = f->data;
+
+	seq_printf(s, "vcpu %u bound %d runs %lu last_state %llu data %#llx\n",
+		   vcpu->id, f->bound, READ_ONCE(vcpu->runs),
+		   READ_ONCE(vcpu->last_state), READ_ONCE(vcpu->last_data));
 }
 
 const struct gunyah_fn_ops gunyah_vcpu_ops = {
 	.type		= GH_FN_VCPU,
 	.arg_size	= sizeof(struct gh_fn_vcpu_arg),
+	.max		= GUNYAH_VM_MAX_VCPUS,
+	.cmp		= gunyah_vcpu_cmp,
 	.add		= gunyah_vcpu_add,
 	.bind		= gunyah_vcpu_bind,
 	.unbind		= gunyah_vcpu_unbind,
 	.release	= gunyah_vcpu_release_fn,
-	.match		= gunyah_vcpu_match,
+	.show		= gunyah_vcpu_show,
 };

@@ -19,11 +19,13 @@
 #define pr_fmt(fmt) "gunyah: " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/refcount.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/seq_file.h>
@@ -86,6 +88,38 @@ void gunyah_vm_exited(struct gunyah_vm *vm, u16 type, const u8 *reason,
 	wake_up_all(&vm->status_wq);
 }
 
+/**
+ * gunyah_vm_guest_ended() - the guest ended the VM, and the RM did not say
+ * @vm: the VM
+ * @type: the exit type the RM would have sent (a %GUNYAH_RM_VM_EXIT_*)
+ *
+ * The public RM can miss a guest's SYSTEM_OFF or SYSTEM_RESET (the vCPU's
+ * halt interrupt) and then never report it. The vCPUs show it, so their
+ * run loop records the exit itself, for every vCPU and GH_VM_START to see.
+ * The RM still thinks the VM runs: teardown stops it. A VM_EXITED that
+ * comes after all replaces this account.
+ */
+void gunyah_vm_guest_ended(struct gunyah_vm *vm, u16 type)
+{
+	bool recorded = false;
+
+	spin_lock(&vm->status_lock);
+	if (!vm->exited) {
+		vm->exited = true;
+		vm->exit.type = type;
+		vm->exit.reason_size = 0;
+		memset(vm->exit.reason, 0, sizeof(vm->exit.reason));
+		recorded = true;
+	}
+	spin_unlock(&vm->status_lock);
+	if (!recorded)
+		return;
+	dev_info_ratelimited(vm->mgr->dev,
+			     "VM %u: the guest ended it (exit type %u); the RM did not say\n",
+			     vm->vmid, type);
+	wake_up_all(&vm->status_wq);
+}
+
 static u8 gunyah_vm_rm_status(struct gunyah_vm *vm)
 {
 	u8 status;
@@ -142,13 +176,14 @@ static int gunyah_vm_alloc_vmid(struct gunyah_vm *vm)
 	vm->vmid = vmid;
 	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_LOAD);
 	ret = xa_insert(&mgr->vms, vmid, vm, GFP_KERNEL);
-	if (ret) {
+	if (ret == -EBUSY) {
 		/* The RM gave out a vmid we think is live: do not free it. */
 		gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_NO_STATE);
 		dev_err(mgr->dev, "RM allocated vmid %d twice\n", vmid);
-		return ret == -EBUSY ? -EIO : ret;
+		return -EIO;
 	}
-	return 0;
+	/* Otherwise the vmid is ours, in LOAD: the caller's teardown frees it. */
+	return ret;
 }
 
 /**
@@ -266,8 +301,12 @@ static void gunyah_vm_teardown(struct gunyah_vm *vm)
 	if (ret)
 		goto broken;
 
-	/* Out of the notifier's reach first, then no RM status any more. */
-	xa_erase(&mgr->vms, vm->vmid);
+	/*
+	 * Out of the notifier's reach first, then no RM status any more. Only
+	 * if it is there: a VM whose insertion failed is not, and the RM may
+	 * already have given its vmid to another.
+	 */
+	xa_cmpxchg(&mgr->vms, vm->vmid, vm, NULL, 0);
 	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_NO_STATE);
 	vm->state = GUNYAH_VM_NEW;
 	return;
@@ -278,29 +317,55 @@ broken:
 	vm->state = GUNYAH_VM_BROKEN;
 }
 
+/*
+ * Where each register set's values are kept in @vm->boot_regs: X0..X31 (the
+ * posted header's range; the RM takes X31 as it takes the others), the PC,
+ * SP_EL0 and SP_EL1.
+ */
+static const struct {
+	u8 first;	/* slot of index 0 */
+	u8 count;	/* indices the set has */
+} gunyah_boot_reg_sets[] = {
+	[GH_VM_BOOT_REG_SET_X]	= { .first = 0, .count = 32 },
+	[GH_VM_BOOT_REG_SET_PC]	= { .first = 32, .count = 1 },
+	[GH_VM_BOOT_REG_SET_SP]	= { .first = 33, .count = 2 },
+};
+
+/* The register set a slot of @vm->boot_regs belongs to. */
+static u8 gunyah_boot_reg_set_of(unsigned int slot)
+{
+	u8 set = ARRAY_SIZE(gunyah_boot_reg_sets) - 1;
+
+	while (slot < gunyah_boot_reg_sets[set].first)
+		set--;
+	return set;
+}
+
 static int gunyah_vm_apply_boot_context(struct gunyah_vm *vm)
 {
 	unsigned int i;
-	u8 set, index;
+	u8 set;
 	int ret;
 
 	for_each_set_bit(i, vm->boot_regs_set, GUNYAH_VM_BOOT_REGS) {
-		if (i < 31) {
-			set = GH_VM_BOOT_REG_SET_X;
-			index = i;
-		} else if (i == 31) {
-			set = GH_VM_BOOT_REG_SET_PC;
-			index = 0;
-		} else {
-			set = GH_VM_BOOT_REG_SET_SP;
-			index = i - 32;
-		}
+		set = gunyah_boot_reg_set_of(i);
 		ret = gunyah_rm_vm_set_boot_context(vm->mgr->rm, vm->vmid, set,
-						    index, vm->boot_regs[i]);
+						    i - gunyah_boot_reg_sets[set].first,
+						    vm->boot_regs[i]);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+static bool gunyah_vm_guest_exited(struct gunyah_vm *vm)
+{
+	bool exited;
+
+	spin_lock(&vm->status_lock);
+	exited = vm->exited;
+	spin_unlock(&vm->status_lock);
+	return exited;
 }
 
 /* Whether a VM that does not run yet can be started. */
@@ -326,13 +391,17 @@ static int gunyah_vm_start(struct gunyah_vm *vm)
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
+	/* Started: nothing to do, unless the guest is gone for good. */
 	if (vm->state == GUNYAH_VM_RUNNING)
-		return 0;
+		return gunyah_vm_guest_exited(vm) ? -ESRCH : 0;
 	ret = gunyah_vm_start_check(vm);
 	if (ret)
 		return ret;
 
+	step = "VM_ALLOCATE";
 	ret = gunyah_vm_alloc_vmid(vm);
+	if (ret && gunyah_vm_has_vmid(vm))
+		goto err_teardown;
 	if (ret)
 		return ret;
 
@@ -423,29 +492,10 @@ static int gunyah_vm_set_boot_context(struct gunyah_vm *vm,
 	u32 index = ctx->reg & (BIT(GH_VM_BOOT_CONTEXT_REG_SHIFT) - 1);
 	unsigned int slot;
 
-	if (ctx->reserved)
+	if (ctx->reserved || set >= ARRAY_SIZE(gunyah_boot_reg_sets) ||
+	    index >= gunyah_boot_reg_sets[set].count)
 		return -EINVAL;
-
-	switch (set) {
-	case GH_VM_BOOT_REG_SET_X:
-		if (index > 30)
-			return -EINVAL;
-		slot = index;
-		break;
-	case GH_VM_BOOT_REG_SET_PC:
-		if (index)
-			return -EINVAL;
-		slot = 31;
-		break;
-	case GH_VM_BOOT_REG_SET_SP:
-		if (index > 1)
-			return -EINVAL;
-		slot = 32 + index;
-		break;
-	default:
-		return -EINVAL;
-	}
-
+	slot = gunyah_boot_reg_sets[set].first + index;
 	vm->boot_regs[slot] = ctx->value;
 	__set_bit(slot, vm->boot_regs_set);
 	return 0;
@@ -543,9 +593,27 @@ static long gunyah_vm_ioctl(struct file *filp, unsigned int cmd,
 
 /* ---- Lifetime ------------------------------------------------------------- */
 
-static void gunyah_vm_free(struct kref *kref)
+/*
+ * Who waits for a VM's teardown: the task that dropped its last reference,
+ * until the teardown is done or the task is killed. Whichever of the two
+ * lets go of it last frees it.
+ */
+struct gunyah_vm_free_wait {
+	struct completion done;
+	refcount_t users;
+};
+
+static void gunyah_vm_free_wait_put(struct gunyah_vm_free_wait *w)
 {
-	struct gunyah_vm *vm = container_of(kref, struct gunyah_vm, kref);
+	if (w && refcount_dec_and_test(&w->users))
+		kfree(w);
+}
+
+/* Tear the VM down and free it; runs on a workqueue, where nothing kills it. */
+static void gunyah_vm_free_work(struct work_struct *work)
+{
+	struct gunyah_vm *vm = container_of(work, struct gunyah_vm, free_work);
+	struct gunyah_vm_free_wait *w = vm->free_wait;
 
 	debugfs_remove_recursive(vm->debugfs);
 	mutex_lock(&vm->lock);
@@ -560,20 +628,48 @@ static void gunyah_vm_free(struct kref *kref)
 	if (gunyah_vm_has_vmid(vm)) {
 		dev_err(vm->mgr->dev, "VM %u: kept after a failed teardown\n",
 			vm->vmid);
-		return;
+	} else {
+		gunyah_vm_functions_free(vm);
+		gunyah_vm_mem_free(vm);
+		ida_free(&vm->mgr->ids, vm->id);
+		mutex_destroy(&vm->lock);
+		kfree(vm);
 	}
-	gunyah_vm_functions_free(vm);
-	gunyah_vm_mem_free(vm);
-	ida_free(&vm->mgr->ids, vm->id);
-	mutex_destroy(&vm->lock);
-	kfree(vm);
+	if (w)
+		complete(&w->done);
+	gunyah_vm_free_wait_put(w);
+}
+
+/*
+ * The last reference is gone. The teardown's RM calls can take long (the RM
+ * may be slow to stop or reset a VM with much memory), so they run on a
+ * workqueue; the task that let go waits for them, as a VMM expects its
+ * memory back when close() returns, but only until it is killed: then the
+ * teardown goes on in the background, holding the VM's memory.
+ */
+static void gunyah_vm_free(struct kref *kref)
+{
+	struct gunyah_vm *vm = container_of(kref, struct gunyah_vm, kref);
+	struct gunyah_vm_free_wait *w = kzalloc(sizeof(*w), GFP_KERNEL);
+
+	if (w) {
+		init_completion(&w->done);
+		refcount_set(&w->users, 2);
+	}
+	vm->free_wait = w;
+	INIT_WORK(&vm->free_work, gunyah_vm_free_work);
+	queue_work(system_unbound_wq, &vm->free_work);
+	if (!w)
+		return;
+	wait_for_completion_killable(&w->done);
+	gunyah_vm_free_wait_put(w);
 }
 
 /**
  * gunyah_vm_put() - drop a reference to a VM
  * @vm: the VM; torn down and freed with its last reference
  *
- * Context: may sleep (tears the VM down with RM calls).
+ * Context: may sleep: waits, killably, for the teardown of the VM.
  */
 void gunyah_vm_put(struct gunyah_vm *vm)
 {
@@ -657,9 +753,9 @@ long gunyah_vm_create(struct gunyah_vm_mgr *mgr, unsigned long type)
 	init_waitqueue_head(&vm->status_wq);
 	vm->rm_status = GUNYAH_RM_VM_STATUS_NO_STATE;
 	gunyah_vm_mem_init(&vm->mem);
-	INIT_LIST_HEAD(&vm->functions);
+	vm->fns.tree = RB_ROOT;
 	spin_lock_init(&vm->mmio_lock);
-	INIT_LIST_HEAD(&vm->ioeventfds);
+	vm->ioeventfds = RB_ROOT;
 
 	ret = ida_alloc(&mgr->ids, GFP_KERNEL);
 	if (ret < 0)

@@ -12,13 +12,16 @@
 #include <linux/kref.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <uapi/linux/gunyah.h>
 
 #include "mem_binding.h"
+#include "vm_fn.h"
 
 struct dentry;
 struct gunyah_hyp;
@@ -60,7 +63,7 @@ enum gunyah_vm_state {
 };
 
 /* X0..X30, PC, SP_EL0, SP_EL1 */
-#define GUNYAH_VM_BOOT_REGS	34
+#define GUNYAH_VM_BOOT_REGS	35
 
 #define GUNYAH_VM_MAX_EXIT_REASON	8
 
@@ -96,9 +99,9 @@ struct gunyah_vm_exit {
  * @guest_rm_link: the guest's devicetree gives it an RM RPC link, so it can
  *                 accept memory given while it runs (read at start)
  * @mem: the memory bindings
- * @functions: the VM's &struct gunyah_vm_function, under @lock
+ * @fns: the VM's functions, under @lock
  * @mmio_lock: protects @ioeventfds, which the vCPU run loop reads
- * @ioeventfds: the VM's ioeventfds
+ * @ioeventfds: the VM's ioeventfds, by address (ioeventfd.c)
  * @status_lock: protects the fields below; taken in the notifier
  * @rm_status: the last VM_STATUS the RM sent, or the state our last call
  *             put the VM in; %GUNYAH_RM_VM_STATUS_NO_STATE while the VM
@@ -107,6 +110,8 @@ struct gunyah_vm_exit {
  * @exit: what it said
  * @status_wq: woken when the fields above change
  * @debugfs: the VM's debugfs directory
+ * @free_work: tears the VM down once its last reference is gone
+ * @free_wait: who waits for @free_work (vm.c), or NULL
  */
 struct gunyah_vm {
 	struct kref kref;
@@ -124,9 +129,9 @@ struct gunyah_vm {
 	bool guest_ran;
 	bool guest_rm_link;
 	struct gunyah_vm_mem mem;
-	struct list_head functions;
+	struct gunyah_vm_functions fns;
 	spinlock_t mmio_lock;		/* see above: @ioeventfds */
-	struct list_head ioeventfds;
+	struct rb_root ioeventfds;
 
 	spinlock_t status_lock;		/* the notifier's fields below */
 	u8 rm_status;
@@ -135,6 +140,8 @@ struct gunyah_vm {
 	wait_queue_head_t status_wq;
 
 	struct dentry *debugfs;
+	struct work_struct free_work;
+	struct gunyah_vm_free_wait *free_wait;
 };
 
 long gunyah_vm_check_extension(struct gunyah_vm_mgr *mgr, unsigned long ext);
@@ -144,6 +151,7 @@ void gunyah_vm_put(struct gunyah_vm *vm);
 void gunyah_vm_status_changed(struct gunyah_vm *vm, u8 rm_status);
 void gunyah_vm_exited(struct gunyah_vm *vm, u16 type, const u8 *reason,
 		      u32 reason_size);
+void gunyah_vm_guest_ended(struct gunyah_vm *vm, u16 type);
 
 void gunyah_vm_debugfs_add(struct gunyah_vm *vm);
 bool gunyah_vm_has_vmid(struct gunyah_vm *vm);

@@ -11,6 +11,7 @@
 
 #include "rsc_mgr.h"
 #include "vm.h"
+#include "vm_fn.h"
 
 static const char *const gunyah_vm_state_names[] = {
 	[GUNYAH_VM_NEW]		= "new",
@@ -56,6 +57,7 @@ static int gunyah_vm_status_show(struct seq_file *s, void *unused)
 			   r->type, le32_to_cpu(r->resource_label),
 			   le64_to_cpu(r->cap_id), le32_to_cpu(r->virq));
 	}
+	gunyah_vm_functions_show(vm, s);
 	mutex_unlock(&vm->lock);
 	return 0;
 }

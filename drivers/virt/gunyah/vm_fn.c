@@ -3,33 +3,38 @@
  * VM functions: GH_VM_ADD_FUNCTION and GH_VM_REMOVE_FUNCTION, and binding
  * the functions to the hypervisor resources the RM gives the VM.
  *
- * Locking: the VM's lock protects the list of functions and their bound
- * state, and the VM's resources they bind to.
+ * A VM keeps its functions in a tree sorted by type and by what names a
+ * function of that type (a vCPU's id, an irqfd's label, an ioeventfd's
+ * address and match), so adding, finding a duplicate and removing take
+ * O(log n); each type has a per-VM limit. The hypervisor resources are
+ * sorted once per start, for the same reason.
+ *
+ * Locking: the VM's lock protects the tree, the counts, the functions'
+ * bound state, and the VM's resources they bind to.
  */
 
+#include <linux/bsearch.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/uaccess.h>
 
 #include "rsc_mgr.h"
 #include "vm.h"
 #include "vm_fn.h"
 
-static const struct gunyah_fn_ops *const gunyah_fn_types[] = {
-	&gunyah_vcpu_ops,
-	&gunyah_irqfd_ops,
-	&gunyah_ioeventfd_ops,
+static const struct gunyah_fn_ops *const gunyah_fn_types[GUNYAH_FN_TYPES] = {
+	[GH_FN_VCPU - 1]	= &gunyah_vcpu_ops,
+	[GH_FN_IRQFD - 1]	= &gunyah_irqfd_ops,
+	[GH_FN_IOEVENTFD - 1]	= &gunyah_ioeventfd_ops,
 };
 
 static const struct gunyah_fn_ops *gunyah_fn_lookup(u32 type)
 {
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(gunyah_fn_types); i++)
-		if (gunyah_fn_types[i]->type == type)
-			return gunyah_fn_types[i];
-	return NULL;
+	if (type < 1 || type > GUNYAH_FN_TYPES)
+		return NULL;
+	return gunyah_fn_types[type - 1];
 }
 
 /* The descriptor's argument, copied once, for the function type it names. */
@@ -41,6 +46,55 @@ static int gunyah_fn_copy_arg(const struct gunyah_fn_ops *ops,
 	if (copy_from_user(arg, u64_to_user_ptr(d->arg), d->arg_size))
 		return -EFAULT;
 	return 0;
+}
+
+/* The tree's order: by type, then by the type's own order of arguments. */
+static int gunyah_fn_cmp(const struct gunyah_fn_ops *ops, const void *arg,
+			 const struct gunyah_vm_function *f)
+{
+	if (ops->type != f->ops->type)
+		return ops->type < f->ops->type ? -1 : 1;
+	return ops->cmp(arg, f->arg);
+}
+
+static struct gunyah_vm_function *
+gunyah_fn_find(struct gunyah_vm *vm, const struct gunyah_fn_ops *ops,
+	       const void *arg)
+{
+	struct rb_node *n = vm->fns.tree.rb_node;
+
+	while (n) {
+		struct gunyah_vm_function *f = rb_entry(n, struct gunyah_vm_function, node);
+		int c = gunyah_fn_cmp(ops, arg, f);
+
+		if (!c)
+			return f;
+		n = c < 0 ? n->rb_left : n->rb_right;
+	}
+	return NULL;
+}
+
+/* Put @f in the tree, which has no function of the same name. */
+static void gunyah_fn_insert(struct gunyah_vm *vm, struct gunyah_vm_function *f)
+{
+	struct rb_node **link = &vm->fns.tree.rb_node, *parent = NULL;
+
+	while (*link) {
+		struct gunyah_vm_function *o = rb_entry(*link, struct gunyah_vm_function, node);
+		int c = gunyah_fn_cmp(f->ops, f->arg, o);
+
+		parent = *link;
+		link = c < 0 ? &parent->rb_left : &parent->rb_right;
+	}
+	rb_link_node(&f->node, parent, link);
+	rb_insert_color(&f->node, &vm->fns.tree);
+	vm->fns.count[f->ops->type - 1]++;
+}
+
+static void gunyah_fn_erase(struct gunyah_vm *vm, struct gunyah_vm_function *f)
+{
+	rb_erase(&f->node, &vm->fns.tree);
+	vm->fns.count[f->ops->type - 1]--;
 }
 
 static void gunyah_fn_free(struct gunyah_vm_function *f)
@@ -58,7 +112,9 @@ static void gunyah_fn_free(struct gunyah_vm_function *f)
  *
  * Return: a new fd for functions that have one (vCPUs), 0 for others, or a
  * negative errno: -EINVAL for an unknown type or a wrong argument size,
- * -EFAULT for a bad argument pointer, or the function type's own error.
+ * -EFAULT for a bad argument pointer, -EEXIST if the VM has a function of
+ * that name already, -ENOSPC if it has as many of the type as it may, or
+ * the function type's own error.
  */
 long gunyah_vm_function_add(struct gunyah_vm *vm, const struct gh_fn_desc *d)
 {
@@ -78,6 +134,14 @@ long gunyah_vm_function_add(struct gunyah_vm *vm, const struct gh_fn_desc *d)
 	ret = gunyah_fn_copy_arg(ops, d, f->arg);
 	if (ret)
 		goto err_free;
+	if (gunyah_fn_find(vm, ops, f->arg)) {
+		ret = -EEXIST;
+		goto err_free;
+	}
+	if (vm->fns.count[ops->type - 1] >= ops->max) {
+		ret = -ENOSPC;
+		goto err_free;
+	}
 	ret = ops->add(f);
 	if (ret)
 		goto err_free;
@@ -95,10 +159,12 @@ long gunyah_vm_function_add(struct gunyah_vm *vm, const struct gh_fn_desc *d)
 			ret = fd;
 			goto err_release;
 		}
+	}
+	gunyah_fn_insert(vm, f);
+	if (f->file) {
 		fd_install(fd, f->file);
 		f->file = NULL;
 	}
-	list_add_tail(&f->list, &vm->functions);
 	return fd;
 
 err_release:
@@ -117,8 +183,8 @@ err_free:
  * @vm: the VM, with its lock held
  * @d: the descriptor, copied from userspace
  *
- * Return: 0, or -ENOENT if no function matches, -EINVAL or -EFAULT for a
- * bad descriptor.
+ * Return: 0, or -ENOENT if no function matches, -EINVAL for an unknown
+ * type or a wrong argument size, -EFAULT for a bad argument pointer.
  */
 long gunyah_vm_function_remove(struct gunyah_vm *vm, const struct gh_fn_desc *d)
 {
@@ -128,22 +194,31 @@ long gunyah_vm_function_remove(struct gunyah_vm *vm, const struct gh_fn_desc *d)
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
-	if (d->arg_size > GH_FN_MAX_ARG_SIZE)
+	if (!ops || d->arg_size > GH_FN_MAX_ARG_SIZE)
 		return -EINVAL;
-	if (!ops)
-		return -ENOENT;
 	ret = gunyah_fn_copy_arg(ops, d, arg);
 	if (ret)
 		return ret;
 
-	list_for_each_entry(f, &vm->functions, list) {
-		if (f->ops == ops && ops->match(f, arg)) {
-			list_del(&f->list);
-			gunyah_fn_free(f);
-			return 0;
-		}
-	}
-	return -ENOENT;
+	f = gunyah_fn_find(vm, ops, arg);
+	if (!f)
+		return -ENOENT;
+	gunyah_fn_erase(vm, f);
+	gunyah_fn_free(f);
+	return 0;
+}
+
+/* Resources by type, then label, for gunyah_vm_find_resource(). */
+static int gunyah_resource_cmp(const void *a, const void *b)
+{
+	const struct gunyah_rm_hyp_resource *x = a, *y = b;
+	u32 lx = le32_to_cpu(x->resource_label), ly = le32_to_cpu(y->resource_label);
+
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return 0;
 }
 
 /**
@@ -155,10 +230,15 @@ long gunyah_vm_function_remove(struct gunyah_vm *vm, const struct gh_fn_desc *d)
 int gunyah_vm_functions_bind(struct gunyah_vm *vm)
 {
 	struct gunyah_vm_function *f;
+	struct rb_node *n;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
-	list_for_each_entry(f, &vm->functions, list) {
+	if (vm->resources)
+		sort(vm->resources->entries, le32_to_cpu(vm->resources->n_entries),
+		     sizeof(vm->resources->entries[0]), gunyah_resource_cmp, NULL);
+	for (n = rb_first(&vm->fns.tree); n; n = rb_next(n)) {
+		f = rb_entry(n, struct gunyah_vm_function, node);
 		if (f->bound)
 			continue;
 		ret = f->ops->bind(f);
@@ -178,9 +258,11 @@ int gunyah_vm_functions_bind(struct gunyah_vm *vm)
 void gunyah_vm_functions_unbind(struct gunyah_vm *vm)
 {
 	struct gunyah_vm_function *f;
+	struct rb_node *n;
 
 	lockdep_assert_held(&vm->lock);
-	list_for_each_entry(f, &vm->functions, list) {
+	for (n = rb_first(&vm->fns.tree); n; n = rb_next(n)) {
+		f = rb_entry(n, struct gunyah_vm_function, node);
 		if (f->bound)
 			f->ops->unbind(f);
 		f->bound = false;
@@ -195,15 +277,58 @@ void gunyah_vm_functions_free(struct gunyah_vm *vm)
 {
 	struct gunyah_vm_function *f, *tmp;
 
-	list_for_each_entry_safe(f, tmp, &vm->functions, list) {
-		list_del(&f->list);
+	rbtree_postorder_for_each_entry_safe(f, tmp, &vm->fns.tree, node)
 		gunyah_fn_free(f);
+	vm->fns.tree = RB_ROOT;
+	memset(vm->fns.count, 0, sizeof(vm->fns.count));
+}
+
+/**
+ * gunyah_vm_functions_show() - the functions' lines of the debugfs status
+ * @vm: the VM, with its lock held
+ * @s: the status file
+ */
+void gunyah_vm_functions_show(struct gunyah_vm *vm, struct seq_file *s)
+{
+	struct gunyah_vm_function *f;
+	struct rb_node *n;
+
+	lockdep_assert_held(&vm->lock);
+	for (n = rb_first(&vm->fns.tree); n; n = rb_next(n)) {
+		f = rb_entry(n, struct gunyah_vm_function, node);
+		if (f->ops->show)
+			f->ops->show(f, s);
 	}
 }
 
 /**
+ * gunyah_vm_functions_all() - whether every function of a type has a property
+ * @vm: the VM, with its lock held
+ * @ops: the type
+ * @pred: the property
+ *
+ * Return: true if the VM has functions of the type and @pred holds for each.
+ */
+bool gunyah_vm_functions_all(struct gunyah_vm *vm, const struct gunyah_fn_ops *ops,
+			     bool (*pred)(const struct gunyah_vm_function *f))
+{
+	struct gunyah_vm_function *f;
+	struct rb_node *n;
+
+	lockdep_assert_held(&vm->lock);
+	if (!vm->fns.count[ops->type - 1])
+		return false;
+	for (n = rb_first(&vm->fns.tree); n; n = rb_next(n)) {
+		f = rb_entry(n, struct gunyah_vm_function, node);
+		if (f->ops == ops && !pred(f))
+			return false;
+	}
+	return true;
+}
+
+/**
  * gunyah_vm_find_resource() - a hypervisor resource of the VM
- * @vm: the VM, with its lock held, started
+ * @vm: the VM, with its lock held, started (its resources sorted)
  * @type: an &enum gunyah_rm_resource_type
  * @label: its label
  *
@@ -212,15 +337,15 @@ void gunyah_vm_functions_free(struct gunyah_vm *vm)
 const struct gunyah_rm_hyp_resource *
 gunyah_vm_find_resource(struct gunyah_vm *vm, u8 type, u32 label)
 {
-	u32 i, n;
+	struct gunyah_rm_hyp_resource key = {
+		.type = type,
+		.resource_label = cpu_to_le32(label),
+	};
 
 	lockdep_assert_held(&vm->lock);
-	n = vm->resources ? le32_to_cpu(vm->resources->n_entries) : 0;
-	for (i = 0; i < n; i++) {
-		const struct gunyah_rm_hyp_resource *r = &vm->resources->entries[i];
-
-		if (r->type == type && le32_to_cpu(r->resource_label) == label)
-			return r;
-	}
-	return NULL;
+	if (!vm->resources)
+		return NULL;
+	return bsearch(&key, vm->resources->entries,
+		       le32_to_cpu(vm->resources->n_entries),
+		       sizeof(key), gunyah_resource_cmp);
 }

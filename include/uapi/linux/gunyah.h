@@ -124,7 +124,8 @@ struct gh_vm_dtb_config {
 
 /*
  * GH_VM_START - give the VM its memory and start it. Idempotent: 0 if the
- * VM already runs.
+ * VM already runs; -ESRCH once its guest has exited (powered off, reset or
+ * crashed): a VM is started once, a new guest needs a new VM.
  */
 #define GH_VM_START			_IO(GH_IOCTL_TYPE, 0x3)
 
@@ -161,7 +162,8 @@ struct gh_fn_desc {
  * struct gh_fn_vcpu_arg - argument of a %GH_FN_VCPU function
  * @id: the vCPU's index, as the guest devicetree's cpu nodes count them
  *
- * Adding it returns a vCPU fd; removing needs the same id.
+ * Adding it returns a vCPU fd; removing needs the same id. A VM has at
+ * most 256 vCPUs (-ENOSPC).
  */
 struct gh_fn_vcpu_arg {
 	__u32 id;
@@ -178,6 +180,9 @@ struct gh_fn_vcpu_arg {
  * @label: the label of the doorbell in the guest devicetree
  * @flags: %GH_IRQFD_FLAGS_LEVEL
  * @padding: must be zero
+ *
+ * One irqfd per label; a VM has at most 1024 (-ENOSPC). A signal before
+ * the VM starts rings the doorbell once it has started.
  */
 struct gh_fn_irqfd_arg {
 	__u32 fd;
@@ -198,6 +203,13 @@ struct gh_fn_irqfd_arg {
  *	userspace
  * @flags: %GH_IOEVENTFD_FLAGS_DATAMATCH
  * @padding: must be zero
+ *
+ * A write matches only an ioeventfd at exactly its address: the one
+ * without datamatch, else the one whose @datamatch is the value, if the
+ * length is @len (or @len is 0). Ranges overlapping at other addresses may
+ * coexist; at one address, either one ioeventfd without datamatch or any
+ * number with different values (anything else is -EEXIST). A VM has at
+ * most 1024 (-ENOSPC).
  */
 struct gh_fn_ioeventfd_arg {
 	__u64 datamatch;
@@ -265,9 +277,13 @@ struct gh_map_mem_args {
  * @reserved: must be zero
  *
  * The guest devicetree names shared memory by the label of the parcel that
- * carries it. Each binding is given as one parcel; its label is, unless
- * set, a number that counts the VM's bindings from 1 in the order they
- * were made (the second piece of a split binding gets the next number).
+ * carries it. Each binding is given as one parcel. Unless set, the Nth
+ * binding the VM gets has label N: failed GH_VM_MAP_MEM calls take no
+ * number, the piece after a hole an unmap cut takes the next one, numbers
+ * set by GH_VM_SET_MEM_LABEL are skipped, and the count never wraps
+ * (-ENOSPC). The binding holding the devicetree is given with label 0, and
+ * GH_VM_GET_MEM_LABEL reads 0 for it. Setting a label another binding has
+ * is -EEXIST.
  */
 struct gh_mem_label {
 	__u64 guest_addr;
@@ -319,7 +335,9 @@ struct gh_vm_exit_info {
  *	kernel; see &gh_vcpu_run.mmio
  * @GH_VCPU_EXIT_STATUS: the VM stopped; see &gh_vcpu_run.status
  * @GH_VCPU_EXIT_PAGE_FAULT: the guest faulted on memory; see
- *	&gh_vcpu_run.page_fault
+ *	&gh_vcpu_run.page_fault. Kept for binary compatibility: never
+ *	produced on a hypervisor without demand paging (the public one), as
+ *	the driver gives all guest memory before the guest runs.
  */
 enum gh_vcpu_exit {
 	GH_VCPU_EXIT_UNKNOWN,
@@ -398,7 +416,7 @@ struct gh_vcpu_run {
 
 /**
  * enum gh_vm_boot_context_reg - register sets GH_VM_SET_BOOT_CONTEXT sets
- * @GH_VM_BOOT_REG_SET_X: general purpose registers X0..X30 (index 0 to 30)
+ * @GH_VM_BOOT_REG_SET_X: general purpose registers X0..X31 (index 0 to 31)
  * @GH_VM_BOOT_REG_SET_PC: the program counter (index 0)
  * @GH_VM_BOOT_REG_SET_SP: the stack pointers SP_EL0 and SP_EL1 (index 0, 1)
  */

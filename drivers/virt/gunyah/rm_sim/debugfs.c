@@ -23,6 +23,15 @@
  *                              READY) to INIT_FAILED, as the RM does.
  *   drop <msg_id> <nth>        the nth such request is handled, but its
  *                              reply is never sent.
+ *   sleepy                     the next exit a guest makes (poweroff,
+ *                              reset) reaches the RM only with the next
+ *                              request, as when the public RM sleeps
+ *                              through a vCPU's halt interrupt: until
+ *                              then no notification comes.
+ *   exit_on_start              the next VM_START's guest powers off at
+ *                              once: VM_STATUS EXITED and VM_EXITED follow
+ *                              the reply at once, before its caller has
+ *                              run again.
  *   clear                      disarm every fault not yet fired.
  *   vcpu <vmid> <index> <op> [operands]
  *                              queue what vCPU <index> of a VM (which has
@@ -49,7 +58,10 @@
  *                              until VM_RESET.
  *     reset                    PSCI SYSTEM_RESET: likewise with exit type 2
  *                              (RESET); runs return PSCI_SYSTEM_RESET.
- *     fault                    returns FAULT.
+ *     fault                    returns FAULT; the VM exits as after
+ *                              poweroff, with exit type 5 (SOFTWARE_ERROR),
+ *                              as the public RM ends a VM one of whose
+ *                              vCPUs faulted.
  *     cpu_off                  PSCI CPU_OFF: returns POWERED_OFF with
  *                              state_data[0] 0 (the VM runs on); runs
  *                              return that, and doorbells do not end it,
@@ -231,6 +243,10 @@ int rm_sim_command(struct gunyah_rm_sim *sim, const char *cmd)
 		ret = rm_sim_add_fault(sim, v[0], v[1], true, 0);
 	else if (!strcmp(argv[0], "clear") && !n)
 		ret = rm_sim_clear_faults(sim);
+	else if (!strcmp(argv[0], "sleepy") && !n)
+		ret = rm_sim_set_sleepy(sim);
+	else if (!strcmp(argv[0], "exit_on_start") && !n)
+		ret = rm_sim_set_exit_on_start(sim);
 out:
 	kfree(buf);
 	return ret;

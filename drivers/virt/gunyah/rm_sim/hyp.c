@@ -272,6 +272,7 @@ void rm_sim_vm_hyp_destroy(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm)
 	vm->n_vcpus = 0;
 	vm->n_bells = 0;
 	vm->halt = 0;
+	vm->deferred_exit = 0;
 	vm->rm_link = false;
 }
 
@@ -293,6 +294,12 @@ static void rm_sim_vcpu_exit(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
 	LIST_HEAD(notifs);
 
 	vm->halt = halt;
+	/* A sleepy RM hears of it with the next request ("sleepy"). */
+	if (sim->sleepy) {
+		sim->sleepy--;
+		vm->deferred_exit = exit_type;
+		return;
+	}
 	rm_sim_vm_exited(sim, vm, exit_type, 0, &notifs);
 	rm_sim_flush_notifs(sim, &notifs);
 }
@@ -346,7 +353,13 @@ static void rm_sim_vcpu_do(struct gunyah_rm_sim *sim, struct rm_sim_vcpu *vcpu,
 		rm_sim_vcpu_halted(vm, resp);
 		break;
 	default:
-		resp->state = GUNYAH_VCPU_STATE_FAULT;
+		/*
+		 * As the public RM does with a vCPU's halt: a fault ends the
+		 * VM as a software error.
+		 */
+		rm_sim_vcpu_exit(sim, vm, GUNYAH_VCPU_STATE_FAULT,
+				 GUNYAH_RM_VM_EXIT_SOFTWARE_ERROR);
+		rm_sim_vcpu_halted(vm, resp);
 		break;
 	}
 }

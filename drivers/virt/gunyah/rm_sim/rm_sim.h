@@ -229,6 +229,8 @@ struct rm_sim_bell {
  * @halt: how the guest ended itself from a vCPU script: 0 (it did not),
  *	%GUNYAH_VCPU_STATE_POWERED_OFF or %GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET,
  *	which every later run returns
+ * @deferred_exit: the exit type of a guest's exit a sleepy RM has not
+ *	carried out yet, or 0 (see "sleepy" in debugfs.c)
  * @rm_link: the devicetree gives the guest an RM RPC link ("rm-rpc"
  *	vdevice; set at VM_INIT), over which it would accept memory given
  *	while it runs
@@ -246,6 +248,7 @@ struct rm_sim_vm {
 	unsigned int n_bells;
 	struct rm_sim_bell *bells;
 	u64 halt;
+	u16 deferred_exit;
 	bool rm_link;
 };
 
@@ -378,6 +381,8 @@ struct rm_sim_req {
  * @n_parcels: live parcels (all owned by the host)
  * @faults: armed fault rules
  * @boot_context: answer VM_SET_BOOT_CONTEXT instead of UNIMPLEMENTED
+ * @sleepy: how many guest exits to defer until the next request ("sleepy")
+ * @exit_on_start: the next VM_START's guest exits at once ("exit_on_start")
  * @next_cap: next capability id to hand out
  * @vcpu_caps: live vCPUs by capability id
  * @bell_caps: live doorbells by capability id
@@ -429,6 +434,8 @@ struct gunyah_rm_sim {
 	unsigned int n_parcels;
 	struct list_head faults;
 	bool boot_context;
+	unsigned int sleepy;
+	bool exit_on_start;
 	u64 next_cap;
 	struct xarray vcpu_caps;
 	struct xarray bell_caps;
@@ -452,11 +459,14 @@ void rm_sim_flush_notifs(struct gunyah_rm_sim *sim, struct list_head *list);
 int rm_sim_add_fault(struct gunyah_rm_sim *sim, u32 msg_id, u32 nth,
 		     bool drop, u32 rm_error);
 int rm_sim_clear_faults(struct gunyah_rm_sim *sim);
+int rm_sim_set_sleepy(struct gunyah_rm_sim *sim);
+int rm_sim_set_exit_on_start(struct gunyah_rm_sim *sim);
 void rm_sim_quiesce(struct gunyah_rm_sim *sim);
 void *rm_sim_resp_alloc(struct rm_sim_req *req, size_t len);
 
 /* vm.c */
 u32 rm_sim_vm_handle(struct gunyah_rm_sim *sim, struct rm_sim_req *req);
+void rm_sim_vm_deferred_exits(struct gunyah_rm_sim *sim, struct list_head *notifs);
 bool rm_sim_vm_handles(u32 msg_id);
 void rm_sim_vm_failed(struct gunyah_rm_sim *sim, struct rm_sim_req *req);
 struct rm_sim_vm *rm_sim_vm_lookup(struct gunyah_rm_sim *sim, u16 vmid);

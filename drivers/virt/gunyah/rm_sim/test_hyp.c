@@ -106,7 +106,7 @@ static void rm_sim_test_vcpu_script(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, simt_cmd(c, "vcpu %d 0 mmio_write 0x9000010 4 0xabcd", vmid), 0);
 	KUNIT_EXPECT_EQ(test, simt_cmd(c, "vcpu %d 0 mmio_read 0x9000020 2", vmid), 0);
-	KUNIT_EXPECT_EQ(test, simt_cmd(c, "vcpu %d 0 fault", vmid), 0);
+	KUNIT_EXPECT_EQ(test, simt_cmd(c, "vcpu %d 0 mmio_write 0x9000030 1 0x5", vmid), 0);
 	KUNIT_EXPECT_EQ(test, simt_counter(c, "vm.%d.vcpu0.script", vmid), 3);
 	KUNIT_EXPECT_EQ(test, simt_counter(c, "vm.%d.vcpu1.script", vmid), 0);
 
@@ -122,7 +122,7 @@ static void rm_sim_test_vcpu_script(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, resp.state_data[2], 0);
 	/* The read finishes with this run's resume data. */
 	KUNIT_EXPECT_EQ(test, simt_run(c, cap0, 0x55aa, &resp), 0);
-	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_FAULT);
+	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_ADDRSPACE_VMMIO_WRITE);
 	KUNIT_EXPECT_EQ(test, simt_counter(c, "vm.%d.vcpu0.last_read", vmid), 0x55aa);
 	KUNIT_EXPECT_EQ(test, simt_run(c, cap0, 0x1234, &resp), 0);
 	KUNIT_EXPECT_EQ(test, resp.state, GUNYAH_VCPU_STATE_EXPECTS_WAKEUP);

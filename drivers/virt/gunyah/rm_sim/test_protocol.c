@@ -453,6 +453,9 @@ static void rm_sim_test_boot_context(struct kunit *test)
 	r.reg_set = 0;
 	r.reg_index = 31;
 	KUNIT_EXPECT_EQ(test, simt_call(c, GUNYAH_RM_RPC_VM_SET_BOOT_CONTEXT, &r,
+					sizeof(r), NULL, NULL), 0);
+	r.reg_index = 32;
+	KUNIT_EXPECT_EQ(test, simt_call(c, GUNYAH_RM_RPC_VM_SET_BOOT_CONTEXT, &r,
 					sizeof(r), NULL, NULL), -EINVAL);
 	KUNIT_EXPECT_EQ(test, simt_reclaim(c, img.handle, 0), 0);
 	KUNIT_EXPECT_EQ(test, simt_vm(c, GUNYAH_RM_RPC_VM_INIT, vmid), -EINVAL);

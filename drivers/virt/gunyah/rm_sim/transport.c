@@ -236,6 +236,36 @@ int rm_sim_clear_faults(struct gunyah_rm_sim *sim)
 		list_del(&f->list);
 		kfree(f);
 	}
+	sim->sleepy = 0;
+	sim->exit_on_start = false;
+	mutex_unlock(&sim->lock);
+	return 0;
+}
+
+/**
+ * rm_sim_set_sleepy() - arm the "sleepy" fault
+ * @sim: the simulated RM
+ *
+ * Return: 0.
+ */
+int rm_sim_set_sleepy(struct gunyah_rm_sim *sim)
+{
+	mutex_lock(&sim->lock);
+	sim->sleepy = 1;
+	mutex_unlock(&sim->lock);
+	return 0;
+}
+
+/**
+ * rm_sim_set_exit_on_start() - arm the "exit_on_start" fault
+ * @sim: the simulated RM
+ *
+ * Return: 0.
+ */
+int rm_sim_set_exit_on_start(struct gunyah_rm_sim *sim)
+{
+	mutex_lock(&sim->lock);
+	sim->exit_on_start = true;
 	mutex_unlock(&sim->lock);
 	return 0;
 }
@@ -296,6 +326,8 @@ static void rm_sim_handle_request(struct gunyah_rm_sim *sim, u32 msg_id,
 
 	mutex_lock(&sim->lock);
 	sim->stats.requests++;
+	/* A request wakes a sleepy RM: first what it slept through. */
+	rm_sim_vm_deferred_exits(sim, &req.notifs);
 	rm_err = rm_sim_check_faults(sim, msg_id, &drop);
 	if (rm_err == GUNYAH_RM_ERROR_OK)
 		rm_err = rm_sim_dispatch(sim, &req);

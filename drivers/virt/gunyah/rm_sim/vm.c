@@ -92,6 +92,28 @@ void rm_sim_vm_exited(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
 }
 
 /**
+ * rm_sim_vm_deferred_exits() - carry out the exits a sleepy RM slept through
+ * @sim: the simulated RM
+ * @notifs: where their notifications go
+ *
+ * Context: @sim->lock held.
+ */
+void rm_sim_vm_deferred_exits(struct gunyah_rm_sim *sim, struct list_head *notifs)
+{
+	struct rm_sim_vm *vm;
+	unsigned long vmid;
+
+	lockdep_assert_held(&sim->lock);
+	xa_for_each(&sim->vms, vmid, vm) {
+		if (!vm->deferred_exit)
+			continue;
+		if (vm->state == GUNYAH_RM_VM_STATUS_RUNNING)
+			rm_sim_vm_exited(sim, vm, vm->deferred_exit, 0, notifs);
+		vm->deferred_exit = 0;
+	}
+}
+
+/**
  * rm_sim_guest_exit() - the guest ends itself (PSCI SYSTEM_OFF and the like)
  * @sim: the simulated RM
  * @vmid: the VM
@@ -282,6 +304,12 @@ static u32 rm_sim_vm_start(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 	}
 	rm_sim_accept_all(sim, vm->vmid, &req->notifs);
 	rm_sim_vm_status(sim, vm, GUNYAH_RM_VM_STATUS_RUNNING, &req->notifs);
+	/* "exit_on_start": the guest powers off as soon as it runs. */
+	if (sim->exit_on_start) {
+		sim->exit_on_start = false;
+		rm_sim_vm_exited(sim, vm, GUNYAH_RM_VM_EXIT_PLATFORM_OFF, 0,
+				 &req->late_notifs);
+	}
 	return GUNYAH_RM_ERROR_OK;
 }
 
@@ -410,9 +438,12 @@ static u32 rm_sim_vm_boot_context(struct gunyah_rm_sim *sim,
 	if (vm->state != GUNYAH_RM_VM_STATUS_INIT &&
 	    vm->state != GUNYAH_RM_VM_STATUS_READY)
 		return GUNYAH_RM_ERROR_VM_STATE;
-	/* Register sets: 0 = X0..X30, 1 = PC, 2 = SP_EL1. */
+	/*
+	 * Register sets: 0 = X0..X31, 1 = PC, 2 = SP_EL1. (The public RM has
+	 * no VM_SET_BOOT_CONTEXT; X31 is taken as the posted header allows.)
+	 */
 	if (r->reserved || r->reg_set > 2 ||
-	    (r->reg_set == 0 && r->reg_index > 30) ||
+	    (r->reg_set == 0 && r->reg_index > 31) ||
 	    (r->reg_set && r->reg_index))
 		return GUNYAH_RM_ERROR_ARGUMENT_INVALID;
 	return GUNYAH_RM_ERROR_OK;

@@ -55,6 +55,9 @@
  * @ncpus: vCPUs (1 to %GH_GUEST_MAX_VCPUS); all but the first are started
  *	with PSCI CPU_ON
  * @shm: describe the shared binding, so the RM maps it at its address
+ * @shm_label: if not 0, the shared binding keeps the label the driver's
+ *	rule gives it (GH_VM_SET_MEM_LABEL is not called) and the devicetree
+ *	names this one; else both use %GH_GUEST_SHM_LABEL
  * @bell_label: if not 0, a doorbell with this label the host rings through
  *	an irqfd; the guest gets it as SPI @bell_label (edge)
  */
@@ -62,6 +65,7 @@ struct gh_guest_config {
 	const char *name;
 	unsigned int ncpus;
 	bool shm;
+	uint32_t shm_label;
 	uint32_t bell_label;
 };
 
@@ -200,7 +204,8 @@ static inline int gh_guest_fdt_vm_config(void *fdt,
 	if (c->shm || c->bell_label)
 		err |= fdt_begin_node(fdt, "vdevices");
 	if (c->shm)
-		err |= gh_guest_fdt_shm(fdt, GH_GUEST_SHM_LABEL, GH_GUEST_SHM_GPA);
+		err |= gh_guest_fdt_shm(fdt, c->shm_label ? c->shm_label :
+					GH_GUEST_SHM_LABEL, GH_GUEST_SHM_GPA);
 	if (c->bell_label) {
 		/* SPI <label>, edge: the host's irqfd rings it. */
 		uint32_t irq[] = { 0, c->bell_label, 1 };
@@ -393,7 +398,7 @@ static inline int gh_guest_vm_start(struct gh_guest_vm *g)
 	if (gh_map(g->vm, g->shm, GH_GUEST_SHM_GPA, 0, GH_GUEST_SHM_SIZE,
 		   GH_MEM_FORCE_SHARE | GH_MEM_ALLOW_READ | GH_MEM_ALLOW_WRITE))
 		return gh_guest_fail(g, "GH_VM_MAP_MEM (shared)");
-	if (ioctl(g->vm, GH_VM_SET_MEM_LABEL, &label))
+	if (!g->cfg.shm_label && ioctl(g->vm, GH_VM_SET_MEM_LABEL, &label))
 		return gh_guest_fail(g, "GH_VM_SET_MEM_LABEL");
 	if (ioctl(g->vm, GH_VM_SET_DTB_CONFIG, &dtb))
 		return gh_guest_fail(g, "GH_VM_SET_DTB_CONFIG");

@@ -176,6 +176,20 @@ static inline int gh_setup_bootable(int dev, int vm)
 	return gmem;
 }
 
+/* For a post-mortem: the interrupt counts of the driver's interrupts. */
+static inline void gh_print_gunyah_irqs(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "gunyah"))
+			printf("# %s", line);
+	fclose(f);
+}
+
 /* The debugfs directory number of a VM fd, from its fdinfo. */
 static inline int gh_vm_debugfs_id(int vm)
 {

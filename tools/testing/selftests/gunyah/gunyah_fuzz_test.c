@@ -125,7 +125,7 @@ static bool errno_expected(int e)
 	case ENOENT: case EBUSY: case ENOSPC: case ENOMEM: case EOVERFLOW:
 	case EOPNOTSUPP: case EPERM: case EACCES: case EINTR: case ENODEV:
 	case E2BIG: case ENXIO: case EFBIG: case ETIMEDOUT: case EIO:
-	case EAGAIN: case ENFILE: case EMFILE:
+	case EAGAIN: case ENFILE: case EMFILE: case ESRCH:
 		return true;
 	default:
 		return false;

@@ -145,14 +145,19 @@ static int wait_for(struct run *self, uint64_t addr, unsigned int ms)
 	return -1;
 }
 
-/* Create the VM with the guest code in its image; the table is empty. */
-static int create(struct run *self, unsigned int ncpus,
-		  uint32_t bell_label)
+/*
+ * Create the VM with the guest code in its image; the table is empty. The
+ * shared binding's label is GH_GUEST_SHM_LABEL, or with shm_label, the one
+ * the driver gives it unasked.
+ */
+static int create_labelled(struct run *self, unsigned int ncpus,
+			   uint32_t bell_label, uint32_t shm_label)
 {
 	struct gh_guest_config cfg = {
 		.name = "gunyah_guest_test",
 		.ncpus = ncpus,
 		.shm = true,
+		.shm_label = shm_label,
 		.bell_label = bell_label,
 	};
 
@@ -165,6 +170,11 @@ static int create(struct run *self, unsigned int ncpus,
 	       gh_guest_prog_end - gh_guest_prog_start);
 	self->prog = (struct gh_prog_cmd *)(self->g.image_map + GH_PROG_CMDS);
 	return 0;
+}
+
+static int create(struct run *self, unsigned int ncpus, uint32_t bell_label)
+{
+	return create_labelled(self, ncpus, bell_label, 0);
 }
 
 /* Start the VM and its vCPU threads. */
@@ -220,6 +230,8 @@ static void expect_exit(struct __test_metadata *_metadata,
 	/* For a post-mortem: what the driver knows of the VM. */
 	if (i < self->g.cfg.ncpus && !gh_vm_file(self->g.vm, "status", status, sizeof(status)))
 		ksft_print_msg("vCPU %u did not see the exit; VM status:\n%s", i, status);
+	if (i < self->g.cfg.ncpus)
+		gh_print_gunyah_irqs();
 	for (i = 0; i < self->g.cfg.ncpus; i++) {
 		struct gh_vcpu_thread *t = &self->t[i];
 
@@ -294,6 +306,9 @@ TEST_F(guest, power_off)
 	ASSERT_EQ(0, start(r));
 	expect_exit(_metadata, r, finish(r), PSCI_EXIT_PLATFORM_OFF);
 	EXPECT_EQ(0, find(r, DEV_STEP, 0));
+	/* A VM starts once: its guest is gone, and GH_VM_START says so. */
+	EXPECT_EQ(-1, ioctl(r->g.vm, GH_VM_START, 0));
+	EXPECT_EQ(ESRCH, errno);
 }
 
 /* PSCI SYSTEM_RESET: the VM exits too, with the "reset" type. */
@@ -341,10 +356,13 @@ TEST_F(guest, ioeventfd)
 	close(efd);
 }
 
-/* A vCPU in WFI sleeps until the irqfd's doorbell interrupts it. */
-TEST_F(guest, irqfd_wakes_wfi)
+/*
+ * A vCPU in WFI sleeps until the irqfd's doorbell interrupts it; with
+ * early, the event comes before the VM starts and must not be lost.
+ */
+static void irqfd_wakes_wfi(struct __test_metadata *_metadata,
+			    struct run *r, bool early)
 {
-	struct run *r = &self->r;
 	struct gh_fn_irqfd_arg irq = { .label = BELL_LABEL };
 	struct gh_fn_desc d = {
 		.type = GH_FN_IRQFD,
@@ -363,16 +381,21 @@ TEST_F(guest, irqfd_wakes_wfi)
 	r->prog[1] = CMD(OP_WFI_IRQ, GH_GUEST_GICD, GH_GUEST_GICR(1), DEV_INTID);
 	r->prog[2] = CMD(OP_WRITE, DEV_STEP, 4, 2);
 	r->prog[3] = CMD(OP_OFF);
+	if (early) {
+		ASSERT_EQ(0, eventfd_write(efd, 1));
+		nanosleep(&nap, NULL);
+	}
 	ASSERT_EQ(0, start(r));
 
-	/* The guest got to its WFI, and stays there. */
-	ASSERT_LE(0, wait_for(r, DEV_STEP, 10000));
-	nanosleep(&nap, NULL);
-	EXPECT_EQ(-1, find(r, DEV_INTID, 0))
-		TH_LOG("the guest took an interrupt before the irqfd");
-	EXPECT_EQ(-1, find(r, DEV_STEP, 1));
-
-	ASSERT_EQ(0, eventfd_write(efd, 1));
+	if (!early) {
+		/* The guest got to its WFI, and stays there. */
+		ASSERT_LE(0, wait_for(r, DEV_STEP, 10000));
+		nanosleep(&nap, NULL);
+		EXPECT_EQ(-1, find(r, DEV_INTID, 0))
+			TH_LOG("the guest took an interrupt before the irqfd");
+		EXPECT_EQ(-1, find(r, DEV_STEP, 1));
+		ASSERT_EQ(0, eventfd_write(efd, 1));
+	}
 	expect_exit(_metadata, r, finish(r), PSCI_EXIT_PLATFORM_OFF);
 	i = find(r, DEV_INTID, 0);
 	ASSERT_LE(0, i) TH_LOG("the guest did not take the doorbell's interrupt");
@@ -382,6 +405,17 @@ TEST_F(guest, irqfd_wakes_wfi)
 	ASSERT_LE(0, i) TH_LOG("the guest did not go on after the interrupt");
 	EXPECT_EQ(2, r->log[i].value);
 	close(efd);
+}
+
+TEST_F(guest, irqfd_wakes_wfi)
+{
+	irqfd_wakes_wfi(_metadata, &self->r, false);
+}
+
+/* An irqfd event before GH_VM_START interrupts the guest once it runs. */
+TEST_F(guest, irqfd_event_before_start)
+{
+	irqfd_wakes_wfi(_metadata, &self->r, true);
 }
 
 /* vCPUs 1..3, started with PSCI CPU_ON, each write their own id. */
@@ -424,16 +458,22 @@ TEST_F(guest, several_vcpus)
 	EXPECT_LE(0, find(r, DEV_STEP, 0));
 }
 
-/* The guest sees what the host put in shared memory, and vice versa. */
-TEST_F(guest, shared_memory)
+/*
+ * Memory shared both ways: the guest echoes a word the host wrote and
+ * writes back the complement of a page of them. With shm_label, the
+ * binding has the label the driver's rule gives it (the second binding:
+ * 2), and the devicetree names that one.
+ */
+static void shared_memory(struct __test_metadata *_metadata, struct run *r,
+			  uint32_t shm_label)
 {
-	struct run *r = &self->r;
 	enum { WORDS = 256, BACK = 0x1000 / 4 };
+	struct gh_mem_label l = { .guest_addr = GH_GUEST_SHM_GPA };
 	uint32_t *shm;
 	unsigned int i;
 	int e;
 
-	ASSERT_EQ(0, create(r, 1, 0));
+	ASSERT_EQ(0, create_labelled(r, 1, 0, shm_label));
 	shm = r->g.shm_map;
 	for (i = 0; i < WORDS; i++)
 		shm[i] = 0x3c000000 | (i * 0x01010101 & 0xffffff);
@@ -441,6 +481,8 @@ TEST_F(guest, shared_memory)
 	r->prog[1] = CMD(OP_NOT, GH_GUEST_SHM_GPA, GH_GUEST_SHM_GPA + 0x1000, WORDS);
 	r->prog[2] = CMD(OP_OFF);
 	ASSERT_EQ(0, start(r));
+	ASSERT_EQ(0, ioctl(r->g.vm, GH_VM_GET_MEM_LABEL, &l));
+	EXPECT_EQ(shm_label ? shm_label : GH_GUEST_SHM_LABEL, l.label);
 	expect_exit(_metadata, r, finish(r), PSCI_EXIT_PLATFORM_OFF);
 
 	e = find(r, DEV_ECHO, 0);
@@ -451,6 +493,20 @@ TEST_F(guest, shared_memory)
 			break;
 	EXPECT_EQ(WORDS, i) TH_LOG("word %u: host wrote %#x, guest wrote back %#x",
 				   i, shm[i], shm[BACK + i]);
+}
+
+TEST_F(guest, shared_memory)
+{
+	shared_memory(_metadata, &self->r, 0);
+}
+
+/*
+ * The label rule, as a VMM without the label ioctls uses it: the image is
+ * the first binding and the shared one the second, so label 2.
+ */
+TEST_F(guest, shared_memory_by_the_label_rule)
+{
+	shared_memory(_metadata, &self->r, 2);
 }
 
 TEST_HARNESS_MAIN

@@ -231,6 +231,60 @@ TEST_F(mem, labels)
 	EXPECT_EQ(77, vm_binding_value(v, SHM_GPA, "label"));
 }
 
+static unsigned int label_at(struct __test_metadata *_metadata, int vm,
+			     __u64 gpa)
+{
+	struct gh_mem_label l = { .guest_addr = gpa };
+
+	EXPECT_EQ(0, ioctl(vm, GH_VM_GET_MEM_LABEL, &l)) TH_LOG("%s", strerror(errno));
+	return l.label;
+}
+
+/*
+ * The label rule (guest-memory.rst): the Nth binding made has label N;
+ * failures take no number; labels set by the VMM are unique and skipped;
+ * the piece after a hole is a new binding; the devicetree's binding reads 0.
+ */
+TEST_F(mem, label_rule)
+{
+	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE,
+				      .size = SZ_64K };
+	const __u64 a = GH_GUEST_BASE, c = SHM_GPA, e = SHM_GPA + 4 * SZ_1M;
+	const __u64 f = SHM_GPA + 8 * SZ_1M;
+	struct gh_mem_label l = { .guest_addr = c, .label = 1 };
+	int g = self->gmem, v = self->vm;
+
+	ASSERT_EQ(0, gh_map(v, g, a, 0, SZ_1M, LEND));
+	/* Overlapping, and a bad size: refused, and they take no number. */
+	EXPECT_EQ(-1, gh_map(v, g, a, SZ_1M, SZ_1M, LEND));
+	EXPECT_EQ(-1, gh_map(v, g, c, SZ_1M, SZ_1M + 1, SHARE));
+	ASSERT_EQ(0, gh_map(v, g, c, SZ_1M, SZ_1M, SHARE));
+	EXPECT_EQ(1, label_at(_metadata, v, a));
+	EXPECT_EQ(2, label_at(_metadata, v, c));
+
+	/* Another binding's label is refused; a free one is taken, and skipped. */
+	EXPECT_EQ(-1, ioctl(v, GH_VM_SET_MEM_LABEL, &l));
+	EXPECT_EQ(EEXIST, errno);
+	l.label = 3;
+	ASSERT_EQ(0, ioctl(v, GH_VM_SET_MEM_LABEL, &l));
+	/* Setting a binding's own label again is no conflict. */
+	ASSERT_EQ(0, ioctl(v, GH_VM_SET_MEM_LABEL, &l));
+	ASSERT_EQ(0, gh_map(v, g, e, 2 * SZ_1M, 3 * SZ_1M, SHARE));
+	EXPECT_EQ(4, label_at(_metadata, v, e));
+
+	/* A hole in the middle: the piece after it is binding number 5. */
+	ASSERT_EQ(0, gh_map(v, g, e + SZ_1M, 3 * SZ_1M, SZ_1M, SHARE | GH_MEM_UNMAP));
+	EXPECT_EQ(4, label_at(_metadata, v, e));
+	EXPECT_EQ(5, label_at(_metadata, v, e + 2 * SZ_1M));
+	ASSERT_EQ(0, gh_map(v, g, f, 6 * SZ_1M, SZ_1M, SHARE));
+	EXPECT_EQ(6, label_at(_metadata, v, f));
+
+	/* The binding that holds the devicetree is given with label 0. */
+	ASSERT_EQ(0, ioctl(v, GH_VM_SET_DTB_CONFIG, &d));
+	EXPECT_EQ(0, label_at(_metadata, v, a));
+	EXPECT_EQ(1, vm_binding_value(v, a, "label"));
+}
+
 /* The devicetree in a lent image binding, plus a shared binding. */
 static void setup_image_and_shm(struct __test_metadata *_metadata, int vm,
 				int gmem)

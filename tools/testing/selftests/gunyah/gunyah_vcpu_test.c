@@ -58,6 +58,13 @@ FIXTURE(vcpu) {
 	int vmid;
 };
 
+static void start_vm(struct __test_metadata *_metadata, int vm, int *vmid)
+{
+	ASSERT_EQ(0, ioctl(vm, GH_VM_START, 0)) TH_LOG("start: %s", strerror(errno));
+	*vmid = gh_vm_vmid(vm);
+	ASSERT_LT(0, *vmid);
+}
+
 FIXTURE_SETUP(vcpu)
 {
 	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE + SZ_1M,
@@ -97,10 +104,9 @@ FIXTURE_SETUP(vcpu)
 				    self->vcpu[i], 0);
 		ASSERT_NE(MAP_FAILED, self->run[i]);
 	}
-	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0)) TH_LOG("start: %s",
-							     strerror(errno));
-	self->vmid = gh_vm_vmid(self->vm);
-	ASSERT_LT(0, self->vmid);
+	/* A case named *_before_start starts the VM itself. */
+	if (!strstr(_metadata->name, "before_start"))
+		start_vm(_metadata, self->vm, &self->vmid);
 }
 
 FIXTURE_TEARDOWN(vcpu)
@@ -206,6 +212,9 @@ TEST_F(vcpu, bad_resume_action_refused)
 	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 poweroff", self->vmid));
 	EXPECT_EQ(0, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
 	EXPECT_EQ(GH_VCPU_EXIT_STATUS, run->exit_reason);
+	/* Running still, it would be 0; its guest has exited. */
+	EXPECT_EQ(-1, ioctl(self->vm, GH_VM_START, 0));
+	EXPECT_EQ(ESRCH, errno);
 }
 
 static void on_usr1(int sig)
@@ -264,6 +273,33 @@ static void *run_thread(void *arg)
 	r->ret = ioctl(r->fd, GH_VCPU_RUN, 0);
 	r->err = errno;
 	return NULL;
+}
+
+/*
+ * The public RM can sleep through a guest's SYSTEM_OFF until a request
+ * wakes it: the vCPU that is left off must still see the exit, soon.
+ */
+TEST_F(vcpu, exit_seen_when_the_rm_sleeps_through_it)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct runner r = { .fd = self->vcpu[0] };
+	struct timespec limit;
+
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, gh_sim_ctl("sleepy"));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 poweroff", self->vmid));
+	ASSERT_EQ(0, pthread_create(&r.thread, NULL, run_thread, &r));
+	clock_gettime(CLOCK_REALTIME, &limit);
+	limit.tv_sec += 3;
+	if (pthread_timedjoin_np(r.thread, NULL, &limit)) {
+		pthread_kill(r.thread, SIGUSR1);
+		pthread_join(r.thread, NULL);
+		ASSERT_TRUE(false) TH_LOG("no exit within 3 s of the guest's SYSTEM_OFF");
+	}
+	EXPECT_EQ(0, r.ret) TH_LOG("run: %s", strerror(r.err));
+	EXPECT_EQ(GH_VCPU_EXIT_STATUS, self->run[0]->exit_reason);
+	EXPECT_EQ(GH_VM_STATUS_EXITED, self->run[0]->status.status);
+	EXPECT_EQ(1, self->run[0]->status.exit_info.type);
 }
 
 TEST_F(vcpu, immediate_exit_and_signals)
@@ -325,8 +361,8 @@ TEST_F(vcpu, ioeventfd_round_trip)
 	io.fd = efd;
 	ASSERT_EQ(0, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &io,
 			sizeof(io)));
-	/* Overlapping, a bad length, padding: refused. */
-	io.addr += 2;
+	/* The same address again, a bad length, padding: refused. */
+	io.len = 2;
 	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &io,
 			 sizeof(io)));
 	EXPECT_EQ(EEXIST, errno);
@@ -358,12 +394,111 @@ TEST_F(vcpu, ioeventfd_round_trip)
 	close(efd);
 }
 
+static long long efd_count(int efd)
+{
+	eventfd_t v = 0;
+
+	return eventfd_read(efd, &v) ? 0 : (long long)v;
+}
+
+/*
+ * Which ioeventfd a write matches: the one registered at exactly its
+ * address (overlapping ranges at other addresses may coexist), without
+ * datamatch or with the written value, of its length or of any length.
+ */
+TEST_F(vcpu, ioeventfd_matching_rules)
+{
+	const __u64 x = UART + 0x100, y = UART + 0x200;
+	struct gh_fn_ioeventfd_arg a = { .addr = x, .len = 4 };
+	struct gh_fn_ioeventfd_arg b = { .addr = x + 2, .len = 2 };
+	struct gh_fn_ioeventfd_arg d = { .addr = y, .len = 4, .datamatch = 1,
+					 .flags = GH_IOEVENTFD_FLAGS_DATAMATCH };
+	struct gh_fn_ioeventfd_arg e = d, bad;
+	int efd[4], i;
+
+	for (i = 0; i < 4; i++) {
+		efd[i] = eventfd(0, EFD_NONBLOCK);
+		ASSERT_GE(efd[i], 0);
+	}
+	a.fd = efd[0];
+	b.fd = efd[1];
+	d.fd = efd[2];
+	e.fd = efd[3];
+	e.datamatch = 2;
+	ASSERT_EQ(0, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &a, sizeof(a)));
+	/* Overlaps a, at another address: allowed. */
+	ASSERT_EQ(0, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &b, sizeof(b)));
+	ASSERT_EQ(0, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &d, sizeof(d)));
+	/* The same address, datamatch with another value: allowed. */
+	ASSERT_EQ(0, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &e, sizeof(e)));
+
+	/* Conflicts at one address: a second without datamatch, or with one. */
+	bad = a;
+	bad.len = 8;
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &bad, sizeof(bad)));
+	EXPECT_EQ(EEXIST, errno);
+	bad.flags = GH_IOEVENTFD_FLAGS_DATAMATCH;
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &bad, sizeof(bad)));
+	EXPECT_EQ(EEXIST, errno);
+	bad = d;
+	bad.len = 8;
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &bad, sizeof(bad)));
+	EXPECT_EQ(EEXIST, errno);
+	bad.flags = 0;
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &bad, sizeof(bad)));
+	EXPECT_EQ(EEXIST, errno);
+
+	/* Taken in the kernel: a, b, e; the write of 3 at y exits. */
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#llx 4 7", self->vmid, x));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#llx 2 7", self->vmid, x + 2));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#llx 4 2", self->vmid, y));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#llx 4 3", self->vmid, y));
+	ASSERT_EQ(0, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
+	EXPECT_EQ(GH_VCPU_EXIT_MMIO, self->run[0]->exit_reason);
+	EXPECT_EQ(y, self->run[0]->mmio.phys_addr);
+	EXPECT_EQ(3, self->run[0]->mmio.data[0]);
+	EXPECT_EQ(1, efd_count(efd[0]));
+	EXPECT_EQ(1, efd_count(efd[1]));
+	EXPECT_EQ(0, efd_count(efd[2]));
+	EXPECT_EQ(1, efd_count(efd[3]));
+
+	/* At a's address but not of its length: an exit. */
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#llx 2 5", self->vmid, x));
+	ASSERT_EQ(0, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
+	EXPECT_EQ(GH_VCPU_EXIT_MMIO, self->run[0]->exit_reason);
+	EXPECT_EQ(x, self->run[0]->mmio.phys_addr);
+	EXPECT_EQ(2, self->run[0]->mmio.len);
+	EXPECT_EQ(0, efd_count(efd[0]));
+
+	/* Removed by everything that named it: another length is not it. */
+	bad = a;
+	bad.len = 0;
+	EXPECT_EQ(-1, fn(self->vm, GH_VM_REMOVE_FUNCTION, GH_FN_IOEVENTFD, &bad, sizeof(bad)));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, fn(self->vm, GH_VM_REMOVE_FUNCTION, GH_FN_IOEVENTFD, &a, sizeof(a)));
+	EXPECT_EQ(0, fn(self->vm, GH_VM_REMOVE_FUNCTION, GH_FN_IOEVENTFD, &e, sizeof(e)));
+	for (i = 0; i < 4; i++)
+		close(efd[i]);
+}
+
+/* The doorbell's rings, once there is one or after a second. */
+static long long bell_rings(int vmid)
+{
+	struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
+	long long rings = 0;
+	int i;
+
+	for (i = 0; i < 100 && rings < 1; i++) {
+		nanosleep(&ts, NULL);
+		rings = gh_sim_counter("vm.%d.bell%d.rings", vmid, BELL_LABEL);
+	}
+	return rings;
+}
+
 TEST_F(vcpu, irqfd_round_trip)
 {
 	struct gh_fn_irqfd_arg irq = { .label = BELL_LABEL };
-	struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
-	int efd = eventfd(0, 0), i;
-	long long rings = 0;
+	int efd = eventfd(0, 0);
 
 	ASSERT_GE(efd, 0);
 	irq.fd = efd;
@@ -384,13 +519,29 @@ TEST_F(vcpu, irqfd_round_trip)
 	EXPECT_EQ(EEXIST, errno);
 
 	ASSERT_EQ(0, eventfd_write(efd, 1));
-	for (i = 0; i < 100 && rings < 1; i++) {
-		nanosleep(&ts, NULL);
-		rings = gh_sim_counter("vm.%d.bell%d.rings", self->vmid, BELL_LABEL);
-	}
-	EXPECT_EQ(1, rings);
+	EXPECT_EQ(1, bell_rings(self->vmid));
 	EXPECT_EQ(0, fn(self->vm, GH_VM_REMOVE_FUNCTION, GH_FN_IRQFD, &irq,
 			sizeof(irq)));
+	close(efd);
+}
+
+/* An event on an irqfd of a VM not started yet rings once it starts. */
+TEST_F(vcpu, irqfd_event_before_start)
+{
+	struct gh_fn_irqfd_arg irq = { .label = BELL_LABEL };
+	struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
+	int efd = eventfd(0, 0);
+
+	ASSERT_GE(efd, 0);
+	irq.fd = efd;
+	ASSERT_EQ(0, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IRQFD, &irq,
+			sizeof(irq)));
+	ASSERT_EQ(0, eventfd_write(efd, 1));
+	/* Let the ring work run while the irqfd has no doorbell yet. */
+	nanosleep(&ts, NULL);
+	start_vm(_metadata, self->vm, &self->vmid);
+	EXPECT_EQ(1, bell_rings(self->vmid))
+		TH_LOG("the event before the start was not rung");
 	close(efd);
 }
 
@@ -455,13 +606,22 @@ TEST_F(vcpu, closing_fds_while_vcpus_run)
 }
 
 /* A vCPU fault is a crash; a PSCI system reset ends the VM as an exit. */
-TEST_F(vcpu, fault_and_reset_exits)
+/* A vCPU's fault ends the VM, as a crash, for every vCPU. */
+TEST_F(vcpu, fault_exits)
 {
 	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 1 fault", self->vmid));
 	ASSERT_EQ(0, ioctl(self->vcpu[1], GH_VCPU_RUN, 0));
 	EXPECT_EQ(GH_VCPU_EXIT_STATUS, self->run[1]->exit_reason);
 	EXPECT_EQ(GH_VM_STATUS_CRASHED, self->run[1]->status.status);
+	EXPECT_EQ(5, self->run[1]->status.exit_info.type);
 
+	ASSERT_EQ(0, ioctl(self->vcpu[2], GH_VCPU_RUN, 0));
+	EXPECT_EQ(GH_VCPU_EXIT_STATUS, self->run[2]->exit_reason);
+	EXPECT_EQ(GH_VM_STATUS_CRASHED, self->run[2]->status.status);
+}
+
+TEST_F(vcpu, reset_exits)
+{
 	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 2 reset", self->vmid));
 	ASSERT_EQ(0, ioctl(self->vcpu[2], GH_VCPU_RUN, 0));
 	EXPECT_EQ(GH_VCPU_EXIT_STATUS, self->run[2]->exit_reason);

@@ -6,7 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gh_util.h"
@@ -124,7 +130,7 @@ TEST_F(vm, boot_context)
 	EXPECT_EQ(-1, ioctl(self->vm, GH_VM_SET_BOOT_CONTEXT, &c));
 	EXPECT_EQ(EINVAL, errno);
 	c.reserved = 0;
-	c.reg = GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_REG_SET_X, 31);
+	c.reg = GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_REG_SET_X, 32);
 	EXPECT_EQ(-1, ioctl(self->vm, GH_VM_SET_BOOT_CONTEXT, &c));
 	EXPECT_EQ(EINVAL, errno);
 	c.reg = GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_REG_SET_PC, 1);
@@ -137,7 +143,10 @@ TEST_F(vm, boot_context)
 	EXPECT_EQ(-1, ioctl(self->vm, GH_VM_SET_BOOT_CONTEXT, &c));
 	EXPECT_EQ(EINVAL, errno);
 
+	/* X0 to X31, as the posted header allows. */
 	c.reg = GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_REG_SET_X, 30);
+	EXPECT_EQ(0, ioctl(self->vm, GH_VM_SET_BOOT_CONTEXT, &c));
+	c.reg = GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_REG_SET_X, 31);
 	EXPECT_EQ(0, ioctl(self->vm, GH_VM_SET_BOOT_CONTEXT, &c));
 	c.reg = GH_VM_BOOT_CONTEXT_REG(GH_VM_BOOT_REG_SET_PC, 0);
 	EXPECT_EQ(0, ioctl(self->vm, GH_VM_SET_BOOT_CONTEXT, &c));
@@ -165,8 +174,74 @@ TEST_F(vm, functions)
 	d.type = 0x1000;
 	EXPECT_EQ(-1, ioctl(self->vm, GH_VM_ADD_FUNCTION, &d));
 	EXPECT_EQ(EINVAL, errno);
+	/* The same mistake, the same errno, on both ioctls. */
+	EXPECT_EQ(-1, ioctl(self->vm, GH_VM_REMOVE_FUNCTION, &d));
+	EXPECT_EQ(EINVAL, errno);
+	d.type = GH_FN_VCPU;
 	EXPECT_EQ(-1, ioctl(self->vm, GH_VM_REMOVE_FUNCTION, &d));
 	EXPECT_EQ(ENOENT, errno);
+}
+
+static int add_fn(int vm, __u32 type, void *arg, __u32 size)
+{
+	struct gh_fn_desc d = { .type = type, .arg_size = size,
+				.arg = (__u64)(unsigned long)arg };
+
+	return ioctl(vm, GH_VM_ADD_FUNCTION, &d);
+}
+
+/* Each function type has a per-VM limit (vm-manager.rst); beyond: ENOSPC. */
+TEST_F(vm, function_limits)
+{
+	enum { MAX_VCPUS = 256, MAX_IRQFDS = 1024, MAX_IOEVENTFDS = 1024 };
+	struct gh_fn_ioeventfd_arg io = { .len = 4 };
+	struct gh_fn_irqfd_arg irq = { 0 };
+	struct gh_fn_vcpu_arg vcpu;
+	int efd = eventfd(0, EFD_CLOEXEC), fd, i;
+
+	ASSERT_GE(efd, 0);
+	for (i = 0; i < MAX_VCPUS; i++) {
+		vcpu.id = i;
+		fd = add_fn(self->vm, GH_FN_VCPU, &vcpu, sizeof(vcpu));
+		ASSERT_LE(0, fd) TH_LOG("vCPU %d: %s", i, strerror(errno));
+		close(fd);
+	}
+	vcpu.id = MAX_VCPUS;
+	EXPECT_EQ(-1, add_fn(self->vm, GH_FN_VCPU, &vcpu, sizeof(vcpu)));
+	EXPECT_EQ(ENOSPC, errno);
+	/* At the limit, a duplicate is still EEXIST. */
+	vcpu.id = 3;
+	EXPECT_EQ(-1, add_fn(self->vm, GH_FN_VCPU, &vcpu, sizeof(vcpu)));
+	EXPECT_EQ(EEXIST, errno);
+
+	irq.fd = efd;
+	for (i = 0; i < MAX_IRQFDS; i++) {
+		irq.label = i;
+		ASSERT_EQ(0, add_fn(self->vm, GH_FN_IRQFD, &irq, sizeof(irq)))
+			TH_LOG("irqfd %d: %s", i, strerror(errno));
+	}
+	irq.label = MAX_IRQFDS;
+	EXPECT_EQ(-1, add_fn(self->vm, GH_FN_IRQFD, &irq, sizeof(irq)));
+	EXPECT_EQ(ENOSPC, errno);
+
+	io.fd = efd;
+	for (i = 0; i < MAX_IOEVENTFDS; i++) {
+		io.addr = 0x10000000 + 8 * i;
+		ASSERT_EQ(0, add_fn(self->vm, GH_FN_IOEVENTFD, &io, sizeof(io)))
+			TH_LOG("ioeventfd %d: %s", i, strerror(errno));
+	}
+	io.addr = 0x20000000;
+	EXPECT_EQ(-1, add_fn(self->vm, GH_FN_IOEVENTFD, &io, sizeof(io)));
+	EXPECT_EQ(ENOSPC, errno);
+	/* A removal makes room. */
+	io.addr = 0x10000000;
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_REMOVE_FUNCTION,
+			   &(struct gh_fn_desc){ .type = GH_FN_IOEVENTFD,
+						 .arg_size = sizeof(io),
+						 .arg = (__u64)(unsigned long)&io }));
+	io.addr = 0x20000000;
+	EXPECT_EQ(0, add_fn(self->vm, GH_FN_IOEVENTFD, &io, sizeof(io)));
+	close(efd);
 }
 
 TEST_F(vm, start_needs_a_devicetree_binding)
@@ -322,6 +397,109 @@ TEST_F(vm, concurrent_ioctls)
 	self->vm = -1;
 	EXPECT_EQ(0, gh_mem_total("parcels"));
 	close(gmem);
+}
+
+/* The RM status the driver keeps for a VM, from its debugfs status. */
+static int vm_rm_status(int vm)
+{
+	char buf[4096], *p;
+
+	if (gh_vm_file(vm, "status", buf, sizeof(buf)))
+		return -1;
+	p = strstr(buf, "rm_status ");
+	return p ? atoi(p + strlen("rm_status ")) : -1;
+}
+
+/*
+ * A guest that exits at once: its VM_EXITED may come before GH_VM_START's
+ * caller has run again. The start must not overwrite it with RUNNING, or
+ * teardown would send a VM_STOP the RM refuses and keep the VM for good.
+ */
+TEST_F(vm, exit_right_after_start_is_kept)
+{
+	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	long long lent = gh_mem_total("pages_lent");
+	int gmem, i;
+
+	if (access(GH_SIM "/control", W_OK))
+		SKIP(return, "needs the simulated RM to exit a guest on cue; %s",
+		     "a real RM cannot be made to");
+	gmem = gh_setup_bootable(self->dev, self->vm);
+	ASSERT_LE(0, gmem);
+	ASSERT_EQ(0, gh_sim_ctl("exit_on_start"));
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0)) TH_LOG("%s", strerror(errno));
+	for (i = 0; i < 100 && vm_rm_status(self->vm) != 9; i++)
+		nanosleep(&tick, NULL);
+	EXPECT_EQ(9, vm_rm_status(self->vm)) TH_LOG("EXITED was overwritten");
+	EXPECT_EQ(-1, ioctl(self->vm, GH_VM_START, 0));
+	EXPECT_EQ(ESRCH, errno);
+
+	/* Teardown takes everything back: no VM is left with the RM. */
+	close(self->vm);
+	self->vm = -1;
+	close(gmem);
+	EXPECT_EQ(0, gh_sim_counter("vms"));
+	EXPECT_EQ(lent, gh_mem_total("pages_lent"));
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A process killed while its VM's teardown waits for the RM dies at once;
+ * the teardown goes on without it and gives every page back.
+ */
+TEST_F(vm, teardown_wait_is_killable)
+{
+	const char *timeout = GH_DEBUGFS "/rm_reply_timeout_ms";
+	struct timespec nap = { .tv_nsec = 300 * 1000 * 1000 };
+	long long lent = gh_mem_total("pages_lent");
+	double killed;
+	int p[2], st, i;
+	pid_t pid;
+	char c;
+
+	if (access(GH_SIM "/control", W_OK))
+		SKIP(return, "needs the simulated RM to hold back a reply; %s",
+		     "a real RM cannot be made to");
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, gh_write_file(timeout, "3000"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
+		int vm = ioctl(dev, GH_CREATE_VM, 0);
+
+		if (gh_setup_bootable(dev, vm) < 0 || ioctl(vm, GH_VM_START, 0) ||
+		    gh_sim_ctl("drop 0x56000005 1"))	/* VM_STOP */
+			_exit(1);
+		/* The teardown's VM_STOP gets no reply for 3 s. */
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		close(vm);
+		_exit(0);
+	}
+	close(p[1]);
+	ASSERT_EQ(1, read(p[0], &c, 1)) TH_LOG("the child could not start its VM");
+	nanosleep(&nap, NULL);
+	killed = now_s();
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_GT(1.0, now_s() - killed)
+		TH_LOG("the killed VMM took %.1f s to die", now_s() - killed);
+	EXPECT_TRUE(WIFSIGNALED(st));
+
+	/* The teardown finishes in the background. */
+	for (i = 0; i < 100 && gh_mem_total("pages_lent") != lent; i++)
+		nanosleep(&nap, NULL);
+	EXPECT_EQ(lent, gh_mem_total("pages_lent"));
+	EXPECT_EQ(0, gh_write_file(timeout, "30000"));
+	close(p[0]);
 }
 
 TEST_HARNESS_MAIN
