@@ -27,6 +27,7 @@
 #define GH_DEBUGFS		"/sys/kernel/debug/gunyah"
 #define SZ_4K			0x1000UL
 #define SZ_64K			0x10000UL
+#define SZ_256K			0x40000UL
 #define SZ_1M			0x100000UL
 #define SZ_2M			0x200000UL
 #define GH_GUEST_BASE		0x80000000UL
@@ -153,16 +154,17 @@ out:
 }
 
 /*
- * A VM ready to start: a 2 MiB guest memory file lent RWX at GH_GUEST_BASE
- * with the devicetree in its second MiB. Returns the guest memory fd.
+ * A VM ready to start: a 2 MiB guest memory file (made with @flags) lent
+ * RWX at GH_GUEST_BASE with the devicetree in its second MiB. Returns the
+ * guest memory fd.
  */
-static inline int gh_setup_bootable(int dev, int vm)
+static inline int gh_setup_bootable_flags(int dev, int vm, __u64 flags)
 {
 	struct gh_vm_dtb_config dtb = {
 		.guest_phys_addr = GH_GUEST_BASE + SZ_1M,
 		.size = SZ_64K,
 	};
-	int gmem = gh_create_mem(dev, SZ_2M, 0);
+	int gmem = gh_create_mem(dev, SZ_2M, flags);
 
 	if (gmem < 0)
 		return -1;
@@ -174,6 +176,11 @@ static inline int gh_setup_bootable(int dev, int vm)
 		return -1;
 	}
 	return gmem;
+}
+
+static inline int gh_setup_bootable(int dev, int vm)
+{
+	return gh_setup_bootable_flags(dev, vm, 0);
 }
 
 /* The debugfs directory number of a VM fd, from its fdinfo. */
