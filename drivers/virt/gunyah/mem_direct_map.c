@@ -97,7 +97,8 @@ static unsigned long gunyah_dm_run_pages(const struct gunyah_rm_mem_entry *e)
 
 /**
  * gunyah_direct_map_restore() - put pages back in the direct map
- * @runs: the runs of pages, all removed by gunyah_direct_map_remove()
+ * @runs: the runs of pages, as given to gunyah_direct_map_remove(); pages
+ *	already back are left alone
  * @n: entries in @runs
  * @limit: restore only the first @limit pages (those a failed removal got
  *	to); ULONG_MAX for all of them
@@ -105,18 +106,23 @@ static unsigned long gunyah_dm_run_pages(const struct gunyah_rm_mem_entry *e)
 void gunyah_direct_map_restore(const struct gunyah_rm_mem_entry *runs,
 			       size_t n, unsigned long limit)
 {
-	unsigned long pfn, end, done = 0;
+	unsigned long pfn, end, done = 0, restored = 0;
+	struct page *page;
 	size_t i;
 
 	for (i = 0; i < n && done < limit; i++) {
 		pfn = gunyah_dm_run_pfn(&runs[i]);
 		end = pfn + min(gunyah_dm_run_pages(&runs[i]), limit - done);
-		/* Making a mapping valid needs no TLB flush. */
-		for (; pfn < end; pfn++, done++)
-			if (WARN_ON_ONCE(set_direct_map_default_noflush(pfn_to_page(pfn))))
-				break;
+		for (; pfn < end; pfn++, done++) {
+			page = pfn_to_page(pfn);
+			if (kernel_page_present(page))
+				continue;
+			/* Making a mapping valid needs no TLB flush. */
+			if (!set_direct_map_default_noflush(page))
+				restored++;
+		}
 	}
-	atomic64_sub(done, &gunyah_dm_pages_out);
+	atomic64_sub(restored, &gunyah_dm_pages_out);
 }
 
 /**
