@@ -21,6 +21,8 @@
  *   reclaim      closing the VM: stop, reset, sanitizing reclaim, direct map
  *   small_*      the same for a file without the flag (4 KiB folios in
  *                contiguous blocks)
+ *   fixed        the start and teardown of a VM with a 2 MiB image: what
+ *                every start and teardown costs, whatever the size
  * and prints ns per MiB (median of the repetitions) with the ratio to
  * shmem, the parcel's entries, the RM messages and bytes of the lend, the
  * kernel memory the driver holds for the parcel, the LRU drains and TLB
@@ -32,6 +34,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -78,43 +81,9 @@ static void die(const char *what)
 	exit(1);
 }
 
-static double bench_fallocate(int fd, size_t size)
+/* fallocate() all of a file; with @touch, then write once per page. */
+static double bench_fallocate(int fd, size_t size, bool touch)
 {
-	double t;
-
-	if (fd < 0 || ftruncate(fd, size))
-		die("shmem file");
-	t = now_ns();
-	if (fallocate(fd, 0, 0, size))
-		die("shmem fallocate");
-	t = now_ns() - t;
-	close(fd);
-	return t;
-}
-
-static double bench_shmem(size_t size)
-{
-	return bench_fallocate(memfd_create("bench", MFD_CLOEXEC), size);
-}
-
-/* A tmpfs with huge=always: shmem with 2 MiB folios. */
-static double bench_shmem_thp(size_t size)
-{
-	int fd = open(THP_DIR "/f", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	double t = bench_fallocate(fd, size);
-
-	unlink(THP_DIR "/f");
-	return t;
-}
-
-/*
- * shmem's fallocate() does not zero: a folio is cleared on its first use.
- * The same file, allocated and then written once per page through a
- * mapping, shows what zeroed 2 MiB folios cost there.
- */
-static double bench_shmem_thp_touched(size_t size)
-{
-	int fd = open(THP_DIR "/f", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	char *p;
 	size_t i;
 	double t;
@@ -124,14 +93,35 @@ static double bench_shmem_thp_touched(size_t size)
 	t = now_ns();
 	if (fallocate(fd, 0, 0, size))
 		die("shmem fallocate");
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		die("shmem mmap");
-	for (i = 0; i < size; i += SZ_4K)
-		p[i] = 1;
+	if (touch) {
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			die("shmem mmap");
+		for (i = 0; i < size; i += SZ_4K)
+			p[i] = 1;
+		munmap(p, size);
+	}
 	t = now_ns() - t;
-	munmap(p, size);
 	close(fd);
+	return t;
+}
+
+static double bench_shmem(size_t size)
+{
+	return bench_fallocate(memfd_create("bench", MFD_CLOEXEC), size, false);
+}
+
+/*
+ * A tmpfs with huge=always: shmem with 2 MiB folios. shmem's fallocate()
+ * does not zero: a folio is cleared on its first use. With @touch the file
+ * is also written once per page through a mapping, which shows what
+ * zeroed 2 MiB folios cost there.
+ */
+static double bench_shmem_thp(size_t size, bool touch)
+{
+	int fd = open(THP_DIR "/f", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	double t = bench_fallocate(fd, size, touch);
+
 	unlink(THP_DIR "/f");
 	return t;
 }
@@ -288,6 +278,7 @@ static void print_series(size_t mib, const char *name, struct series *s,
 static void bench_size(int dev, size_t mib)
 {
 	double shm[REPS], thp[REPS], thp_z[REPS], sec[REPS];
+	double fixed_lend[REPS], fixed_reclaim[REPS];
 	double base, base_thp, al, rc, al_small, rc_small;
 	struct series huge, small;
 	struct gunyah_run r;
@@ -295,8 +286,8 @@ static void bench_size(int dev, size_t mib)
 
 	for (j = 0; j < REPS; j++) {
 		shm[j] = bench_shmem(mib << 20) / mib;
-		thp[j] = bench_shmem_thp(mib << 20) / mib;
-		thp_z[j] = bench_shmem_thp_touched(mib << 20) / mib;
+		thp[j] = bench_shmem_thp(mib << 20, false) / mib;
+		thp_z[j] = bench_shmem_thp(mib << 20, true) / mib;
 		sec[j] = bench_secretmem(mib << 20) / mib;
 		bench_gunyah(dev, mib << 20, GHMF_ALLOW_HUGEPAGE, &r);
 		series_add(&huge, j, mib, &r);
@@ -311,6 +302,21 @@ static void bench_size(int dev, size_t mib)
 	print_line(mib, "secretmem", median(sec), base);
 	print_series(mib, "gmem", &huge, base, &al, &rc);
 	print_series(mib, "small", &small, base, &al_small, &rc_small);
+	/*
+	 * What a start and a teardown cost whatever the size: the same for
+	 * a 2 MiB image, in ms.
+	 */
+	for (j = 0; j < REPS; j++) {
+		bench_gunyah(dev, SZ_2M, GHMF_ALLOW_HUGEPAGE, &r);
+		fixed_lend[j] = r.lend / 1e6;
+		fixed_reclaim[j] = r.reclaim / 1e6;
+	}
+	printf("gh_bench: %4zu MiB fixed: a 2 MiB VM starts in %.1f ms, goes in %.1f ms;",
+	       mib, median(fixed_lend), median(fixed_reclaim));
+	printf(" this size: lend %.1f ms, reclaim %.1f ms, shmem %.1f ms\n",
+	       median(huge.lend) * mib / 1e6, median(huge.reclaim) * mib / 1e6,
+	       base * mib / 1e6);
+
 	/* One line, for scripts. */
 	printf("gh_bench-summary: size_mib=%zu entries=%lld rm_msgs=%lld rm_bytes=%lld",
 	       mib, huge.last.entries, huge.last.rm_msgs, huge.last.rm_bytes);

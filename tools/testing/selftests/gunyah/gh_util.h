@@ -243,6 +243,36 @@ static inline int gh_vm_file(int vm, const char *file, char *buf, size_t size)
 	return gh_read_file(path, buf, size) < 0 ? -1 : 0;
 }
 
+/*
+ * The value after " key " in the line of a VM's debugfs memory file that
+ * describes the binding at @gpa, or -1.
+ */
+static inline long long gh_vm_binding_value(int vm, __u64 gpa, const char *key)
+{
+	char buf[65536], pat[64], *line, *end, *v;
+
+	if (gh_vm_file(vm, "memory", buf, sizeof(buf)))
+		return -1;
+	snprintf(pat, sizeof(pat), "binding gpa %#llx ", (unsigned long long)gpa);
+	line = strstr(buf, pat);
+	if (!line)
+		return -1;
+	end = strchr(line, '\n');
+	snprintf(pat, sizeof(pat), " %s ", key);
+	v = strstr(line, pat);
+	if (!v || (end && v > end))
+		return -1;
+	return strtoll(v + strlen(pat), NULL, 0);
+}
+
+/* Close *fd if it is open, and mark it closed. */
+static inline void gh_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 #define GH_SIM			GH_DEBUGFS "/rm_sim"
 
 /* Send one command to the simulated RM's control file; 0 or -1 (errno). */

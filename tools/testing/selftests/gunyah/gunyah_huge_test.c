@@ -29,25 +29,6 @@
 #define HUGE_SIZE	(4 * SZ_2M)
 #define SHM_GPA		0xc0000000UL
 
-/* The value after "key " in the line of the VM's binding at gpa, or -1. */
-static long long binding_value(int vm, __u64 gpa, const char *key)
-{
-	char buf[16384], pat[64], *line, *end, *v;
-
-	if (gh_vm_file(vm, "memory", buf, sizeof(buf)))
-		return -1;
-	snprintf(pat, sizeof(pat), "binding gpa %#llx ", (unsigned long long)gpa);
-	line = strstr(buf, pat);
-	if (!line)
-		return -1;
-	end = strchr(line, '\n');
-	snprintf(pat, sizeof(pat), " %s ", key);
-	v = strstr(line, pat);
-	if (!v || (end && v > end))
-		return -1;
-	return strtoll(v + strlen(pat), NULL, 0);
-}
-
 FIXTURE(huge) {
 	int dev;
 	int vm;
@@ -56,9 +37,9 @@ FIXTURE(huge) {
 
 FIXTURE_SETUP(huge)
 {
+	self->dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
 	self->vm = -1;
 	self->gmem = -1;
-	self->dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
 	if (self->dev < 0 && errno == ENOENT)
 		SKIP(return, "no /dev/gunyah: no Gunyah and no simulated RM");
 	ASSERT_GE(self->dev, 0);
@@ -72,12 +53,9 @@ FIXTURE_SETUP(huge)
 
 FIXTURE_TEARDOWN(huge)
 {
-	if (self->vm >= 0)
-		close(self->vm);
-	if (self->gmem >= 0)
-		close(self->gmem);
-	if (self->dev >= 0)
-		close(self->dev);
+	gh_close(&self->vm);
+	gh_close(&self->gmem);
+	gh_close(&self->dev);
 }
 
 /* A devicetree at @off of the file, and the VM's image binding of @size. */
@@ -179,12 +157,12 @@ TEST_F(huge, every_allocation_path_gives_2m_folios)
 
 	ASSERT_EQ(0, gh_mem_total("huge_fallbacks") - fallbacks);
 	EXPECT_EQ(4, gh_mem_total("huge_folios") - huge);
-	EXPECT_EQ(HUGE_SIZE / SZ_4K, binding_value(self->vm, GH_GUEST_BASE,
+	EXPECT_EQ(HUGE_SIZE / SZ_4K, gh_vm_binding_value(self->vm, GH_GUEST_BASE,
 						   "pages"));
-	EXPECT_EQ(4, binding_value(self->vm, GH_GUEST_BASE, "folios"));
-	EXPECT_EQ(4, binding_value(self->vm, GH_GUEST_BASE, "huge_folios"));
-	EXPECT_LE(1, binding_value(self->vm, GH_GUEST_BASE, "entries"));
-	EXPECT_GE(4, binding_value(self->vm, GH_GUEST_BASE, "entries"));
+	EXPECT_EQ(4, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "folios"));
+	EXPECT_EQ(4, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "huge_folios"));
+	EXPECT_LE(1, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "entries"));
+	EXPECT_GE(4, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "entries"));
 }
 
 /*
@@ -208,18 +186,17 @@ TEST_F(huge, one_drain_per_start_and_bounded_metadata)
 
 	EXPECT_EQ(1, gh_mem_total("lru_drains") - drains);
 	EXPECT_EQ(2, gh_mem_total("tlb_flushes") - flushes);
-	entries = binding_value(self->vm, GH_GUEST_BASE, "entries");
-	bytes = binding_value(self->vm, GH_GUEST_BASE, "meta_bytes");
+	entries = gh_vm_binding_value(self->vm, GH_GUEST_BASE, "entries");
+	bytes = gh_vm_binding_value(self->vm, GH_GUEST_BASE, "meta_bytes");
 	EXPECT_LE(1, entries);
 	/* The parcel, its entries and ACL: well under a page here. */
 	EXPECT_LE(entries * 16, bytes);
 	EXPECT_GT(1024, bytes);
 	EXPECT_LT(meta, gh_mem_total("meta_bytes"));
-	EXPECT_LE(1, binding_value(self->vm, GH_GUEST_BASE, "rm_msgs"));
-	EXPECT_LE(entries * 16, binding_value(self->vm, GH_GUEST_BASE,
+	EXPECT_LE(1, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "rm_msgs"));
+	EXPECT_LE(entries * 16, gh_vm_binding_value(self->vm, GH_GUEST_BASE,
 					      "rm_bytes"));
-	close(self->vm);
-	self->vm = -1;
+	gh_close(&self->vm);
 	EXPECT_EQ(meta, gh_mem_total("meta_bytes"));
 	close(other);
 }
@@ -237,14 +214,13 @@ TEST_F(huge, small_folios_come_in_contiguous_runs)
 	ASSERT_EQ(0, fallocate(gmem, FALLOC_FL_KEEP_SIZE, 0, 4 * SZ_1M));
 	ASSERT_EQ(0, bind_image(self->vm, gmem, SZ_1M, 8 * SZ_1M));
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
-	entries = binding_value(self->vm, GH_GUEST_BASE, "entries");
+	entries = gh_vm_binding_value(self->vm, GH_GUEST_BASE, "entries");
 	EXPECT_LE(1, entries);
 	EXPECT_GE(8 * SZ_1M / SZ_256K, entries);
-	EXPECT_EQ(8 * SZ_1M / SZ_4K, binding_value(self->vm, GH_GUEST_BASE,
+	EXPECT_EQ(8 * SZ_1M / SZ_4K, gh_vm_binding_value(self->vm, GH_GUEST_BASE,
 						   "folios"));
-	EXPECT_EQ(0, binding_value(self->vm, GH_GUEST_BASE, "huge_folios"));
-	close(self->vm);
-	self->vm = -1;
+	EXPECT_EQ(0, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "huge_folios"));
+	gh_close(&self->vm);
 	close(gmem);
 }
 
