@@ -177,9 +177,14 @@ static int gunyah_gmem_fill_huge(struct gunyah_gmem *gmem, pgoff_t start,
 				continue;
 			}
 		}
-		/* The file's tail, pages already there, or a fallback. */
+		/*
+		 * The file's tail, pages already there, or a fallback: the
+		 * largest folio that starts here and ends inside the file.
+		 */
 		folio = gunyah_gmem_get_folio(gmem, idx,
-					      GUNYAH_GMEM_HUGE_ORDER - 1);
+					      min_t(unsigned int,
+						    GUNYAH_GMEM_HUGE_ORDER - 1,
+						    ilog2(max(size, idx + 1) - idx)));
 		if (IS_ERR(folio))
 			return PTR_ERR(folio);
 		idx = folio_next_index(folio);
