@@ -157,8 +157,8 @@ TEST_F(huge, every_allocation_path_gives_2m_folios)
 
 	ASSERT_EQ(0, gh_mem_total("huge_fallbacks") - fallbacks);
 	EXPECT_EQ(4, gh_mem_total("huge_folios") - huge);
-	EXPECT_EQ(HUGE_SIZE / SZ_4K, gh_vm_binding_value(self->vm, GH_GUEST_BASE,
-						   "pages"));
+	EXPECT_EQ(HUGE_SIZE / SZ_4K,
+		  gh_vm_binding_value(self->vm, GH_GUEST_BASE, "pages"));
 	EXPECT_EQ(4, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "folios"));
 	EXPECT_EQ(4, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "huge_folios"));
 	EXPECT_LE(1, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "entries"));
@@ -194,8 +194,8 @@ TEST_F(huge, one_drain_per_start_and_bounded_metadata)
 	EXPECT_GT(1024, bytes);
 	EXPECT_LT(meta, gh_mem_total("meta_bytes"));
 	EXPECT_LE(1, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "rm_msgs"));
-	EXPECT_LE(entries * 16, gh_vm_binding_value(self->vm, GH_GUEST_BASE,
-					      "rm_bytes"));
+	EXPECT_LE(entries * 16,
+		  gh_vm_binding_value(self->vm, GH_GUEST_BASE, "rm_bytes"));
 	gh_close(&self->vm);
 	EXPECT_EQ(meta, gh_mem_total("meta_bytes"));
 	close(other);
@@ -217,8 +217,8 @@ TEST_F(huge, small_folios_come_in_contiguous_runs)
 	entries = gh_vm_binding_value(self->vm, GH_GUEST_BASE, "entries");
 	EXPECT_LE(1, entries);
 	EXPECT_GE(8 * SZ_1M / SZ_256K, entries);
-	EXPECT_EQ(8 * SZ_1M / SZ_4K, gh_vm_binding_value(self->vm, GH_GUEST_BASE,
-						   "folios"));
+	EXPECT_EQ(8 * SZ_1M / SZ_4K,
+		  gh_vm_binding_value(self->vm, GH_GUEST_BASE, "folios"));
 	EXPECT_EQ(0, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "huge_folios"));
 	gh_close(&self->vm);
 	close(gmem);

@@ -273,8 +273,8 @@ TEST_F(mem, huge_folios_coalesce)
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &d));
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
 	/* 2048 pages in 2 MiB folios: at most one entry per folio. */
-	EXPECT_EQ(4 * SZ_2M / SZ_4K, gh_vm_binding_value(self->vm, GH_GUEST_BASE,
-						      "pages"));
+	EXPECT_EQ(4 * SZ_2M / SZ_4K,
+		  gh_vm_binding_value(self->vm, GH_GUEST_BASE, "pages"));
 	EXPECT_GE(4, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "entries"));
 	close(self->vm);
 	self->vm = -1;
