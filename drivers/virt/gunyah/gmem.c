@@ -6,15 +6,18 @@
  * of its own inode; its folios (gmem_folio.c) are unmovable, unevictable,
  * zeroed when new and charged to the memcg of the task that created it.
  * The host may map it MAP_SHARED; a host fault on a page that is lent to a
- * guest gets SIGBUS. fallocate() allocates, or punches a hole: a hole in,
+ * guest gets SIGBUS, and so does one on a page whose 2 MiB folio has a
+ * lent page. fallocate() allocates, or punches a hole: a hole in,
  * or a truncation of, a range bound to a VM goes through the bindings'
  * reclaim path (mem_binding.c) first. The file goes away with its last
  * reference; bindings hold one.
  *
  * Locking: @bindings_lock (per file) protects the file-offset tree of
  * bindings and each binding's given/lent state. The fault handler, punch
- * hole and truncate take it, inside the mapping's invalidate_lock; the
- * bindings take it after the VM's lock.
+ * hole and truncate take it, inside the mapping's invalidate_lock (shared
+ * for the fault, which fallocate's allocation also takes shared, so no
+ * folio is added past a truncation); the bindings take it after the VM's
+ * lock.
  */
 
 #define pr_fmt(fmt) "gunyah: " fmt
@@ -43,10 +46,14 @@ static vm_fault_t gunyah_gmem_fault(struct vm_fault *vmf)
 	struct inode *inode = file_inode(vmf->vma->vm_file);
 	struct gunyah_gmem *gmem = gunyah_gmem_of(inode);
 	struct folio *folio;
-	vm_fault_t ret = 0;
+	vm_fault_t ret;
 
-	if (vmf->pgoff >= DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE))
-		return VM_FAULT_SIGBUS;
+	/* As filemap_fault(): no truncate or punch while we add folios. */
+	filemap_invalidate_lock_shared(inode->i_mapping);
+	if (vmf->pgoff >= DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE)) {
+		ret = VM_FAULT_SIGBUS;
+		goto out_unlock;
+	}
 
 	/* Keep the range from being lent while we map it. */
 	down_read(&gmem->bindings_lock);
@@ -55,15 +62,29 @@ static vm_fault_t gunyah_gmem_fault(struct vm_fault *vmf)
 		goto out;
 	}
 
-	folio = gunyah_gmem_grab_folio(gmem, vmf->pgoff, vmf->pgoff + 1);
+	folio = gunyah_gmem_grab_folio(gmem, vmf->pgoff);
 	if (IS_ERR(folio)) {
 		ret = vmf_error(PTR_ERR(folio));
+		goto out;
+	}
+	/*
+	 * The fault may map the whole folio (a PMD for 2 MiB): none of it
+	 * may be lent. Bindings of huge-page files are aligned to 2 MiB, so
+	 * this only refuses what the check above refused already.
+	 */
+	if (folio_test_large(folio) &&
+	    gunyah_gmem_range_lent(gmem, folio->index, folio_nr_pages(folio))) {
+		folio_unlock(folio);
+		folio_put(folio);
+		ret = VM_FAULT_SIGBUS;
 		goto out;
 	}
 	vmf->page = folio_file_page(folio, vmf->pgoff);
 	ret = VM_FAULT_LOCKED;
 out:
 	up_read(&gmem->bindings_lock);
+out_unlock:
+	filemap_invalidate_unlock_shared(inode->i_mapping);
 	return ret;
 }
 
@@ -86,20 +107,14 @@ static int gunyah_gmem_mmap(struct file *file, struct vm_area_struct *vma)
 static long gunyah_gmem_allocate(struct gunyah_gmem *gmem, pgoff_t start,
 				 pgoff_t end)
 {
-	struct folio *folio;
-	pgoff_t index;
+	struct address_space *mapping = gmem->inode->i_mapping;
+	long ret = -EINVAL;
 
-	for (index = start; index < end; index = folio_next_index(folio)) {
-		if (signal_pending(current))
-			return -EINTR;
-		folio = gunyah_gmem_grab_folio(gmem, index, end);
-		if (IS_ERR(folio))
-			return PTR_ERR(folio);
-		folio_unlock(folio);
-		folio_put(folio);
-		cond_resched();
-	}
-	return 0;
+	filemap_invalidate_lock_shared(mapping);
+	if (end <= i_size_read(gmem->inode) >> PAGE_SHIFT)
+		ret = gunyah_gmem_populate(gmem, start, end);
+	filemap_invalidate_unlock_shared(mapping);
+	return ret;
 }
 
 static long gunyah_gmem_punch_hole(struct gunyah_gmem *gmem, loff_t offset,
@@ -252,7 +267,8 @@ long gunyah_gmem_create(const struct gh_create_mem_args *args)
 	inode->i_mapping->a_ops = &gunyah_gmem_aops;
 	/*
 	 * Not movable (no __GFP_MOVABLE). Adding a folio to the page cache
-	 * charges it to the active memcg: the creator's, see grab_folio.
+	 * charges it to the active memcg: the creator's, see
+	 * gunyah_gmem_populate().
 	 */
 	mapping_set_gfp_mask(inode->i_mapping, GFP_HIGHUSER);
 	mapping_set_unevictable(inode->i_mapping);

@@ -14,6 +14,8 @@
 #include <linux/types.h>
 #include <uapi/linux/gunyah.h>
 
+struct seq_file;
+
 /**
  * struct gunyah_gmem - a guest memory file
  * @inode: the file's own inode
@@ -32,11 +34,25 @@ struct gunyah_gmem {
 	struct maple_tree bindings;
 };
 
+/**
+ * gunyah_gmem_huge() - whether a guest memory file has 2 MiB folios
+ * @gmem: the guest memory
+ *
+ * Return: true if it was made with %GHMF_ALLOW_HUGEPAGE on a kernel with
+ * transparent huge pages; its bindings are then aligned to 2 MiB.
+ */
+static inline bool gunyah_gmem_huge(const struct gunyah_gmem *gmem)
+{
+	return IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) &&
+	       (gmem->flags & GHMF_ALLOW_HUGEPAGE);
+}
+
 /* gmem_folio.c */
 extern const struct address_space_operations gunyah_gmem_aops;
 struct gunyah_gmem *gunyah_gmem_from_file(struct file *file);
-struct folio *gunyah_gmem_grab_folio(struct gunyah_gmem *gmem, pgoff_t index,
-				     pgoff_t max_index);
+struct folio *gunyah_gmem_grab_folio(struct gunyah_gmem *gmem, pgoff_t index);
+int gunyah_gmem_populate(struct gunyah_gmem *gmem, pgoff_t start, pgoff_t end);
+void gunyah_gmem_stats_show(struct seq_file *s);
 
 /* gmem.c */
 long gunyah_gmem_create(const struct gh_create_mem_args *args);

@@ -26,6 +26,7 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "gmem.h"
@@ -357,8 +358,9 @@ err_free_back:
  * @vm: the VM, with its lock held
  * @args: the request
  *
- * Return: 0 or a negative errno: -EINVAL for bad flags, alignment, or a fd
- * that is not guest memory; -EBADF for a bad fd; -EOVERFLOW for ranges
+ * Return: 0 or a negative errno: -EINVAL for bad flags, alignment (2 MiB
+ * for a file with huge folios, also to unmap), or a fd that is not guest
+ * memory; -EBADF for a bad fd; -EOVERFLOW for ranges
  * that wrap; -EEXIST for an overlap; -ENOENT for an unmap that matches no
  * binding; -EOPNOTSUPP for a lend the kernel cannot do; -EBUSY when the
  * memory a VM has cannot be taken back.
@@ -388,6 +390,12 @@ int gunyah_vm_map_mem(struct gunyah_vm *vm, const struct gh_map_mem_args *args)
 		return -EBADF;
 	gmem = gunyah_gmem_from_file(file);
 	if (!gmem || file_end > i_size_read(gmem->inode)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	/* No 2 MiB folio may be part in a binding (or lent), part not. */
+	if (gunyah_gmem_huge(gmem) &&
+	    !IS_ALIGNED(args->guest_addr | args->offset | args->size, SZ_2M)) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -486,6 +494,15 @@ int gunyah_vm_mem_give(struct gunyah_vm *vm, u32 *image_handle, u64 *image_gpa)
 	if (!gunyah_parcels_fit(n))
 		return -ENOSPC;
 
+	/* All the memory first, so that one LRU drain serves every lend. */
+	index = 0;
+	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX) {
+		ret = gunyah_parcel_prepare(b);
+		if (ret)
+			return ret;
+	}
+	gunyah_parcel_drain_lru();
+
 	ret = gunyah_binding_give_locked(image, 0);
 	if (ret)
 		return ret;
@@ -521,7 +538,7 @@ unsigned long gunyah_vm_mem_given_pages(struct gunyah_vm *vm)
 	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX) {
 		down_read(&b->gmem->bindings_lock);
 		if (b->parcel)
-			pages += b->parcel->pages.nr;
+			pages += b->parcel->nr;
 		up_read(&b->gmem->bindings_lock);
 	}
 	return pages;

@@ -5,11 +5,12 @@
  * A lent page belongs to the guest: the host must not reach it, not even
  * speculatively through its own linear map. This file is the only one that
  * takes guest pages out of the direct map and puts them back, in the
- * spirit of mm/secretmem.c: a batch of pages is removed with one TLB flush
- * for all of them, and restored without one (making a mapping valid needs
- * none). It counts the pages it holds out of the direct map and the
- * flushes it made, and refuses hibernation while any page is out: the
- * image would be written through the direct map.
+ * spirit of mm/secretmem.c: a batch of pages (the physically contiguous
+ * runs of a parcel) is removed with one TLB flush for all of them, and
+ * restored without one (making a mapping valid needs none). It counts the
+ * pages it holds out of the direct map and the flushes it made, and
+ * refuses hibernation while any page is out: the image would be written
+ * through the direct map.
  *
  * Locking: none of its own. The callers own the folios they pass (the
  * parcel layer, under the file's bindings_lock); the counters are atomic.
@@ -79,104 +80,88 @@ bool gunyah_folio_in_direct_map(struct folio *folio)
 }
 
 /*
- * Call @fn for each page of @r, in order, stopping at the first error;
- * @done counts the pages @fn succeeded on.
+ * The pages of a parcel, as its memory entries list them: runs of
+ * physically contiguous pages. In 6.12 the direct map changes one page per
+ * call (set_direct_map_*_noflush(); the range version came later), so a
+ * run is one call per page, and a removal one TLB flush for all of them.
  */
-typedef int (*gunyah_dm_page_fn)(struct page *page, void *data);
-
-static int gunyah_dm_walk(const struct gunyah_folio_range *r,
-			  gunyah_dm_page_fn fn, void *data, unsigned long *done)
+static unsigned long gunyah_dm_run_pfn(const struct gunyah_rm_mem_entry *e)
 {
-	pgoff_t idx = r->start, end = r->start + r->nr;
-	struct folio *folio;
-	unsigned long i;
-	int ret;
-
-	*done = 0;
-	for (i = 0; i < r->nr_folios; i++) {
-		folio = r->folios[i];
-		for (; idx < end && idx < folio_next_index(folio); idx++) {
-			ret = fn(folio_file_page(folio, idx), data);
-			if (ret)
-				return ret;
-			(*done)++;
-		}
-	}
-	return 0;
+	return PHYS_PFN(le64_to_cpu(e->phys_addr));
 }
 
-struct gunyah_dm_batch {
-	unsigned long start;
-	unsigned long end;
-	unsigned long limit;	/* restore only this many pages */
-};
-
-static int gunyah_dm_page_restore(struct page *page, void *data)
+static unsigned long gunyah_dm_run_pages(const struct gunyah_rm_mem_entry *e)
 {
-	struct gunyah_dm_batch *b = data;
-	int ret;
-
-	if (!b->limit--)
-		return -ERANGE;
-	if (kernel_page_present(page))
-		return 0;
-	/* Making a mapping valid needs no TLB flush. */
-	ret = set_direct_map_default_noflush(page);
-	if (!ret)
-		atomic64_dec(&gunyah_dm_pages_out);
-	return ret;
-}
-
-static int gunyah_dm_page_remove(struct page *page, void *data)
-{
-	struct gunyah_dm_batch *b = data;
-	unsigned long addr = (unsigned long)page_address(page);
-	int ret;
-
-	ret = set_direct_map_invalid_noflush(page);
-	if (ret)
-		return ret;
-	atomic64_inc(&gunyah_dm_pages_out);
-	b->start = min(b->start, addr);
-	b->end = max(b->end, addr + PAGE_SIZE);
-	return 0;
+	return le64_to_cpu(e->size) >> PAGE_SHIFT;
 }
 
 /**
  * gunyah_direct_map_restore() - put pages back in the direct map
- * @r: the pages
+ * @runs: the runs of pages, as given to gunyah_direct_map_remove(); pages
+ *	already back are left alone
+ * @n: entries in @runs
  * @limit: restore only the first @limit pages (those a failed removal got
  *	to); ULONG_MAX for all of them
  */
-void gunyah_direct_map_restore(const struct gunyah_folio_range *r,
-			       unsigned long limit)
+void gunyah_direct_map_restore(const struct gunyah_rm_mem_entry *runs,
+			       size_t n, unsigned long limit)
 {
-	struct gunyah_dm_batch b = { .limit = limit };
-	unsigned long done;
+	unsigned long pfn, end, done = 0, restored = 0;
+	struct page *page;
+	size_t i;
 
-	gunyah_dm_walk(r, gunyah_dm_page_restore, &b, &done);
+	for (i = 0; i < n && done < limit; i++) {
+		pfn = gunyah_dm_run_pfn(&runs[i]);
+		end = pfn + min(gunyah_dm_run_pages(&runs[i]), limit - done);
+		for (; pfn < end; pfn++, done++) {
+			page = pfn_to_page(pfn);
+			if (kernel_page_present(page))
+				continue;
+			/* Making a mapping valid needs no TLB flush. */
+			if (!set_direct_map_default_noflush(page))
+				restored++;
+		}
+	}
+	atomic64_sub(restored, &gunyah_dm_pages_out);
 }
 
 /**
  * gunyah_direct_map_remove() - take pages out of the direct map, with one
  *	TLB flush for all of them
- * @r: the pages; the caller made sure nothing else maps or holds them
+ * @runs: the runs of pages; the caller made sure nothing else maps or
+ *	holds them
+ * @n: entries in @runs
  *
  * Return: 0, or the error of the page that failed; nothing is removed then.
  */
-int gunyah_direct_map_remove(const struct gunyah_folio_range *r)
+int gunyah_direct_map_remove(const struct gunyah_rm_mem_entry *runs, size_t n)
 {
-	struct gunyah_dm_batch b = { .start = ULONG_MAX };
-	unsigned long done;
-	int ret;
+	unsigned long start = ULONG_MAX, end = 0, pfn, last, done = 0;
+	unsigned long addr;
+	size_t i;
+	int ret = 0;
 
-	ret = gunyah_dm_walk(r, gunyah_dm_page_remove, &b, &done);
+	for (i = 0; i < n && !ret; i++) {
+		pfn = gunyah_dm_run_pfn(&runs[i]);
+		last = pfn + gunyah_dm_run_pages(&runs[i]);
+		addr = (unsigned long)pfn_to_kaddr(pfn);
+		start = min(start, addr);
+		end = max_t(unsigned long, end, (unsigned long)pfn_to_kaddr(last));
+		for (; pfn < last; pfn++, done++) {
+			ret = set_direct_map_invalid_noflush(pfn_to_page(pfn));
+			if (ret)
+				break;
+		}
+	}
+	atomic64_add(done, &gunyah_dm_pages_out);
 	if (ret) {
-		gunyah_direct_map_restore(r, done);
+		gunyah_direct_map_restore(runs, n, done);
 		return ret;
 	}
-	flush_tlb_kernel_range(b.start, b.end);
-	atomic64_inc(&gunyah_dm_flushes);
+	if (done) {
+		flush_tlb_kernel_range(start, end);
+		atomic64_inc(&gunyah_dm_flushes);
+	}
 	return 0;
 }
 

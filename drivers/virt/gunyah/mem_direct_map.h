@@ -10,28 +10,16 @@
 
 #include <linux/types.h>
 
+#include "rsc_mgr.h"
+
 struct folio;
 struct seq_file;
 
-/**
- * struct gunyah_folio_range - file pages and the folios that hold them
- * @folios: the folios, in file order, each holding part of the range
- * @nr_folios: entries in @folios
- * @start: the first page index of the range in the file
- * @nr: pages in the range
- */
-struct gunyah_folio_range {
-	struct folio **folios;
-	unsigned long nr_folios;
-	pgoff_t start;
-	unsigned long nr;
-};
-
 bool gunyah_can_lend(void);
 bool gunyah_folio_in_direct_map(struct folio *folio);
-int gunyah_direct_map_remove(const struct gunyah_folio_range *r);
-void gunyah_direct_map_restore(const struct gunyah_folio_range *r,
-			       unsigned long limit);
+int gunyah_direct_map_remove(const struct gunyah_rm_mem_entry *runs, size_t n);
+void gunyah_direct_map_restore(const struct gunyah_rm_mem_entry *runs,
+			       size_t n, unsigned long limit);
 s64 gunyah_direct_map_pages_out(void);
 s64 gunyah_direct_map_flushes(void);
 

@@ -14,6 +14,14 @@
  * given: its folios keep their references and never reach the page
  * allocator. The parcels' counters are shown in debugfs ("memory").
  *
+ * A parcel keeps no per-page state: its folios are found again in the
+ * page cache (the binding keeps the range from being truncated or punched
+ * while it is given), and its entry list is counted before it is
+ * allocated, so its kernel memory ("meta_bytes") follows the physically
+ * contiguous runs, not the pages: 16 bytes per run. The folios' LRU
+ * batches are drained once per VM start (gunyah_parcel_drain_lru()), and
+ * again only when a lend's reference check fails.
+ *
  * Locking: a parcel belongs to its binding and changes only under the VM's
  * lock and the file's bindings_lock, which the callers (mem_binding.c)
  * hold; the counters are atomic.
@@ -39,19 +47,9 @@ static struct {
 	atomic64_t reclaim_refused;
 	atomic64_t lend_busy;
 	atomic64_t parcels_unknown;
+	atomic64_t meta_bytes;
+	atomic64_t lru_drains;
 } gunyah_parcel_stats;
-
-static void gunyah_parcel_free(struct gunyah_parcel *p)
-{
-	unsigned long i;
-
-	for (i = 0; i < p->pages.nr_folios; i++)
-		folio_put(p->pages.folios[i]);
-	kvfree(p->pages.folios);
-	kvfree(p->rm.mem_entries);
-	kfree(p->rm.acl_entries);
-	kfree(p);
-}
 
 /**
  * gunyah_mem_entries_add() - append memory to a parcel's entry list
@@ -77,38 +75,170 @@ VISIBLE_IF_KUNIT void gunyah_mem_entries_add(struct gunyah_rm_mem_entry *entries
 	e->size = cpu_to_le64(len);
 }
 
-/* Collect the binding's folios (allocating them) and its memory entries. */
+/*
+ * The parcel keeps no array of its folios: they are walked in the page
+ * cache, which holds them at fixed indices while the parcel is given.
+ */
+enum gunyah_parcel_walk_op {
+	GUNYAH_WALK_COUNT,	/* count entries and folios, look for holes */
+	GUNYAH_WALK_FILL,	/* write the entries, take a reference each */
+	GUNYAH_WALK_CHECK,	/* no reference but ours and the cache's */
+	GUNYAH_WALK_PUT,	/* drop our references */
+};
+
+struct gunyah_parcel_walk {
+	struct gunyah_parcel *p;
+	enum gunyah_parcel_walk_op op;
+	pgoff_t next;		/* the index the next folio must start at */
+	pgoff_t end;
+	phys_addr_t next_phys;	/* where the last entry ends */
+	size_t n_entries;
+	bool hole;
+};
+
+/* Count, or write, the memory entries of a folio's pages in the range. */
+static void gunyah_parcel_collect_folio(struct folio *folio,
+					struct gunyah_parcel_walk *w)
+{
+	pgoff_t first = max(folio->index, w->next);
+	pgoff_t last = min(folio_next_index(folio), w->end);
+	phys_addr_t phys = PFN_PHYS(folio_pfn(folio) + first - folio->index);
+	u64 len = (u64)(last - first) << PAGE_SHIFT;
+	struct gunyah_parcel *p = w->p;
+
+	if (folio->index > w->next)
+		w->hole = true;
+	w->next = last;
+	if (w->op == GUNYAH_WALK_FILL) {
+		folio_get(folio);
+		gunyah_mem_entries_add(p->rm.mem_entries, &p->rm.n_mem_entries,
+				       phys, len);
+		return;
+	}
+	if (!w->n_entries || phys != w->next_phys)
+		w->n_entries++;
+	w->next_phys = phys + len;
+	p->nr_folios++;
+	if (folio_size(folio) == SZ_2M)
+		p->nr_huge++;
+}
+
+static int gunyah_parcel_visit(struct folio *folio, struct gunyah_parcel_walk *w)
+{
+	switch (w->op) {
+	case GUNYAH_WALK_COUNT:
+	case GUNYAH_WALK_FILL:
+		gunyah_parcel_collect_folio(folio, w);
+		return 0;
+	case GUNYAH_WALK_CHECK:
+		/* The page cache's references, ours and the walk's. */
+		if (folio_mapped(folio) ||
+		    folio_ref_count(folio) != folio_nr_pages(folio) + 2) {
+			pr_debug("lend: folio %lu has %d references\n",
+				 folio->index, folio_ref_count(folio));
+			return -EBUSY;
+		}
+		return 0;
+	case GUNYAH_WALK_PUT:
+		folio_put(folio);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Visit each folio of the parcel's range, in order, until one fails. */
+static int gunyah_parcel_walk(struct gunyah_gmem *gmem,
+			      struct gunyah_parcel_walk *w,
+			      enum gunyah_parcel_walk_op op)
+{
+	struct address_space *mapping = gmem->inode->i_mapping;
+	struct folio_batch fbatch;
+	pgoff_t idx = w->p->start;
+	unsigned int i, n;
+	int ret = 0;
+
+	w->op = op;
+	w->next = w->p->start;
+	w->end = w->p->start + w->p->nr;
+	folio_batch_init(&fbatch);
+	while (!ret && (n = filemap_get_folios(mapping, &idx, w->end - 1, &fbatch))) {
+		for (i = 0; i < n && !ret; i++)
+			ret = gunyah_parcel_visit(fbatch.folios[i], w);
+		folio_batch_release(&fbatch);
+		cond_resched();
+	}
+	return ret;
+}
+
+static void gunyah_parcel_free(struct gunyah_parcel *p,
+			       struct gunyah_binding *b)
+{
+	struct gunyah_parcel_walk w = { .p = p };
+
+	/* The references were taken with the entries. */
+	if (p->rm.n_mem_entries)
+		gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_PUT);
+	kvfree(p->rm.mem_entries);
+	kfree(p->rm.acl_entries);
+	kfree(p);
+}
+
+/*
+ * Allocate the binding's folios, count its memory entries, then write
+ * them, taking a reference on each folio: no array of pages, and an entry
+ * list of the exact size.
+ */
 static int gunyah_parcel_collect(struct gunyah_parcel *p,
 				 struct gunyah_binding *b)
 {
-	pgoff_t idx, end = b->pgoff + b->nr, last;
-	struct folio *folio;
-	phys_addr_t phys;
-	u64 len;
+	struct gunyah_parcel_walk w = { .p = p };
+	int ret;
 
-	p->pages.folios = kvcalloc(b->nr, sizeof(*p->pages.folios),
-				   GFP_KERNEL_ACCOUNT);
-	p->rm.mem_entries = kvcalloc(b->nr, sizeof(*p->rm.mem_entries),
+	p->start = b->pgoff;
+	p->nr = b->nr;
+	ret = gunyah_gmem_populate(b->gmem, b->pgoff, b->pgoff + b->nr);
+	if (ret)
+		return ret;
+	gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_COUNT);
+	/* Nothing can punch the range: we hold its bindings_lock. */
+	if (w.hole || w.next != w.end || !w.n_entries)
+		return -EBUSY;
+
+	p->rm.mem_entries = kvcalloc(w.n_entries, sizeof(*p->rm.mem_entries),
 				     GFP_KERNEL_ACCOUNT);
-	if (!p->pages.folios || !p->rm.mem_entries)
+	if (!p->rm.mem_entries)
 		return -ENOMEM;
-
-	for (idx = b->pgoff; idx < end; idx = last) {
-		folio = gunyah_gmem_grab_folio(b->gmem, idx, end);
-		if (IS_ERR(folio))
-			return PTR_ERR(folio);
-		folio_unlock(folio);
-		p->pages.folios[p->pages.nr_folios++] = folio;
-
-		last = min(end, folio_next_index(folio));
-		phys = PFN_PHYS(folio_pfn(folio) + idx - folio->index);
-		len = (u64)(last - idx) << PAGE_SHIFT;
-		gunyah_mem_entries_add(p->rm.mem_entries, &p->rm.n_mem_entries,
-				       phys, len);
-	}
-	p->pages.start = b->pgoff;
-	p->pages.nr = b->nr;
+	p->meta += w.n_entries * sizeof(*p->rm.mem_entries);
+	gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_FILL);
 	return 0;
+}
+
+/**
+ * gunyah_parcel_prepare() - allocate a binding's memory before it is given
+ * @b: the binding; the VM's lock is held
+ *
+ * Allocating every binding of a VM first lets one LRU drain before the
+ * lends (gunyah_parcel_drain_lru()) cover all of them.
+ *
+ * Return: 0 or a negative errno.
+ */
+int gunyah_parcel_prepare(struct gunyah_binding *b)
+{
+	lockdep_assert_held(&b->vm->lock);
+	return gunyah_gmem_populate(b->gmem, b->pgoff, b->pgoff + b->nr);
+}
+
+/**
+ * gunyah_parcel_drain_lru() - empty every CPU's LRU batches
+ *
+ * New folios wait in per-CPU LRU batches, each holding a reference, which
+ * a lend's reference check would take for a user. Once per VM start, and
+ * again only when a check finds a reference it does not expect.
+ */
+void gunyah_parcel_drain_lru(void)
+{
+	lru_add_drain_all();
+	atomic64_inc(&gunyah_parcel_stats.lru_drains);
 }
 
 static u8 gunyah_acl_perms(u32 flags)
@@ -150,6 +280,7 @@ static int gunyah_parcel_acl(struct gunyah_parcel *p, struct gunyah_binding *b)
 				    GFP_KERNEL_ACCOUNT);
 	if (!p->rm.acl_entries)
 		return -ENOMEM;
+	p->meta += 2 * sizeof(*p->rm.acl_entries);
 	p->rm.n_acl_entries = gunyah_acl_build(p->rm.acl_entries, b->vm->vmid,
 					       b->vm->mgr->host_vmid, b->flags,
 					       p->rm.lend);
@@ -165,27 +296,23 @@ static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 				    struct gunyah_binding *b)
 {
 	struct address_space *mapping = b->gmem->inode->i_mapping;
-	struct folio *folio;
-	unsigned long i;
+	struct gunyah_parcel_walk w = { .p = p };
+	int ret;
 
 	unmap_mapping_range(mapping, (loff_t)b->pgoff << PAGE_SHIFT,
 			    (loff_t)b->nr << PAGE_SHIFT, 0);
-	/* Folios still in a CPU's LRU batch hold a reference of the batch. */
-	lru_add_drain_all();
-
-	for (i = 0; i < p->pages.nr_folios; i++) {
-		folio = p->pages.folios[i];
-		/* The page cache's references and ours, nothing else. */
-		if (folio_mapped(folio) ||
-		    folio_ref_count(folio) != folio_nr_pages(folio) + 1) {
-			atomic64_inc(&gunyah_parcel_stats.lend_busy);
-			pr_debug("lend refused: folio %lu has %d references\n",
-				 folio->index, folio_ref_count(folio));
-			return -EBUSY;
-		}
+	ret = gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_CHECK);
+	if (ret) {
+		/* Maybe only a CPU's LRU batch: drain them and look again. */
+		gunyah_parcel_drain_lru();
+		ret = gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_CHECK);
+	}
+	if (ret) {
+		atomic64_inc(&gunyah_parcel_stats.lend_busy);
+		return ret;
 	}
 
-	return gunyah_direct_map_remove(&p->pages);
+	return gunyah_direct_map_remove(p->rm.mem_entries, p->rm.n_mem_entries);
 }
 
 /**
@@ -219,6 +346,7 @@ int gunyah_parcel_give(struct gunyah_binding *b, u32 label)
 	p->rm.label = label;
 	p->rm.lend = gunyah_binding_lends(b);
 	p->rm.mem_handle = GUNYAH_RM_MEM_HANDLE_INVAL;
+	p->meta = sizeof(*p);
 
 	ret = gunyah_parcel_collect(p, b);
 	if (ret)
@@ -242,21 +370,23 @@ int gunyah_parcel_give(struct gunyah_binding *b, u32 label)
 		 * host mapping, for good.
 		 */
 		pr_err("%s of %lu pages: no usable reply (%d); the pages stay with the RM\n",
-		       p->rm.lend ? "lend" : "share", p->pages.nr, ret);
+		       p->rm.lend ? "lend" : "share", p->nr, ret);
 		atomic64_inc(&gunyah_parcel_stats.parcels_unknown);
 	}
 
 	b->parcel = p;
 	atomic64_inc(&gunyah_parcel_stats.parcels);
+	atomic64_add(p->meta, &gunyah_parcel_stats.meta_bytes);
 	if (!p->rm.lend)
-		atomic64_add(p->pages.nr, &gunyah_parcel_stats.pages_shared);
+		atomic64_add(p->nr, &gunyah_parcel_stats.pages_shared);
 	return ret;
 
 err_restore:
 	if (p->rm.lend)
-		gunyah_direct_map_restore(&p->pages, ULONG_MAX);
+		gunyah_direct_map_restore(p->rm.mem_entries, p->rm.n_mem_entries,
+					  ULONG_MAX);
 err_free:
-	gunyah_parcel_free(p);
+	gunyah_parcel_free(p, b);
 	return ret;
 }
 
@@ -298,12 +428,14 @@ int gunyah_parcel_reclaim(struct gunyah_binding *b)
 	}
 
 	if (p->rm.lend)
-		gunyah_direct_map_restore(&p->pages, ULONG_MAX);
+		gunyah_direct_map_restore(p->rm.mem_entries, p->rm.n_mem_entries,
+					  ULONG_MAX);
 	else
-		atomic64_sub(p->pages.nr, &gunyah_parcel_stats.pages_shared);
+		atomic64_sub(p->nr, &gunyah_parcel_stats.pages_shared);
 	atomic64_dec(&gunyah_parcel_stats.parcels);
+	atomic64_sub(p->meta, &gunyah_parcel_stats.meta_bytes);
 	b->parcel = NULL;
-	gunyah_parcel_free(p);
+	gunyah_parcel_free(p, b);
 	return 0;
 }
 
@@ -329,7 +461,10 @@ void gunyah_parcel_show(const struct gunyah_parcel *p, struct seq_file *s)
 {
 	seq_printf(s, " parcel %#x parcel_label %u entries %zu pages %lu acl_entries %zu guest_perms %#x",
 		   p->rm.mem_handle, p->rm.label, p->rm.n_mem_entries,
-		   p->pages.nr, p->rm.n_acl_entries, p->rm.acl_entries[0].perms);
+		   p->nr, p->rm.n_acl_entries, p->rm.acl_entries[0].perms);
+	seq_printf(s, " folios %lu huge_folios %lu rm_msgs %u rm_bytes %u meta_bytes %zu",
+		   p->nr_folios, p->nr_huge, p->rm.tx_msgs, p->rm.tx_bytes,
+		   p->meta);
 }
 
 /**
@@ -346,6 +481,9 @@ void gunyah_mem_stats_show(struct seq_file *s)
 		   atomic64_read(&gunyah_parcel_stats.reclaim_refused),
 		   atomic64_read(&gunyah_parcel_stats.lend_busy),
 		   gunyah_direct_map_flushes());
-	seq_printf(s, "parcels_unknown %lld\n",
-		   atomic64_read(&gunyah_parcel_stats.parcels_unknown));
+	gunyah_gmem_stats_show(s);
+	seq_printf(s, "parcels_unknown %lld\nmeta_bytes %lld\nlru_drains %lld\n",
+		   atomic64_read(&gunyah_parcel_stats.parcels_unknown),
+		   atomic64_read(&gunyah_parcel_stats.meta_bytes),
+		   atomic64_read(&gunyah_parcel_stats.lru_drains));
 }

@@ -20,15 +20,27 @@ struct seq_file;
  * struct gunyah_parcel - memory of one binding, given to the RM
  * @rm: the parcel as the RM knows it: lent or shared, its label, its ACL
  *	and memory entries, its handle
- * @pages: the pages given, and their folios, each with a reference held
- *	while given
+ * @start: the first page index of the binding's range in its file
+ * @nr: pages in the range; each folio that holds them has a reference
+ *	held while given (the folios are found again in the page cache: the
+ *	range cannot be truncated or punched while it is given)
+ * @nr_folios: folios holding the range
+ * @nr_huge: how many of them are 2 MiB folios
+ * @meta: bytes of kernel memory the parcel takes (this structure, its
+ *	memory entries and ACL)
  */
 struct gunyah_parcel {
 	struct gunyah_rm_mem_parcel rm;
-	struct gunyah_folio_range pages;
+	pgoff_t start;
+	unsigned long nr;
+	unsigned long nr_folios;
+	unsigned long nr_huge;
+	size_t meta;
 };
 
 int gunyah_parcel_give(struct gunyah_binding *b, u32 label);
+int gunyah_parcel_prepare(struct gunyah_binding *b);
+void gunyah_parcel_drain_lru(void);
 int gunyah_parcel_reclaim(struct gunyah_binding *b);
 bool gunyah_parcels_fit(unsigned long n);
 void gunyah_parcel_show(const struct gunyah_parcel *p, struct seq_file *s);

@@ -95,11 +95,19 @@ static void acl_share(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, acl[0].perms, GUNYAH_RM_ACL_W);
 }
 
-/* A parcel of a small folio and a 16-page folio, as a binding of 17 pages. */
+/* A parcel of a small folio and a 16-page folio: two runs of 17 pages. */
 struct dm_fixture {
 	struct folio *folios[2];
-	struct gunyah_folio_range r;
+	struct gunyah_rm_mem_entry runs[2];
 };
+
+static void dm_set_runs(struct dm_fixture *f, unsigned long pages1)
+{
+	f->runs[0].phys_addr = cpu_to_le64(PFN_PHYS(folio_pfn(f->folios[0])));
+	f->runs[0].size = cpu_to_le64(PAGE_SIZE);
+	f->runs[1].phys_addr = cpu_to_le64(PFN_PHYS(folio_pfn(f->folios[1])));
+	f->runs[1].size = cpu_to_le64(pages1 << PAGE_SHIFT);
+}
 
 static int dm_init(struct kunit *test)
 {
@@ -122,14 +130,14 @@ static int dm_init(struct kunit *test)
 		KUNIT_FAIL(test, "no memory for the test folios");
 		return -ENOMEM;
 	}
-	/* File indices as the page cache would have them. */
-	f->folios[0]->index = 15;
-	f->folios[1]->index = 16;
-	f->r.folios = f->folios;
-	f->r.nr_folios = 2;
-	f->r.start = 15;
-	f->r.nr = 17;
+	dm_set_runs(f, 16);
 	return 0;
+}
+
+/* The @i-th of the 17 pages. */
+static struct page *dm_page(struct dm_fixture *f, int i)
+{
+	return i ? folio_page(f->folios[1], i - 1) : folio_page(f->folios[0], 0);
 }
 
 static void dm_exit(struct kunit *test)
@@ -140,8 +148,9 @@ static void dm_exit(struct kunit *test)
 	if (!f || !f->folios[0] || !f->folios[1])
 		return;
 	/* Whatever a case left removed goes back before the pages are freed. */
-	f->r.nr = 17;
-	gunyah_direct_map_restore(&f->r, ULONG_MAX);
+	for (i = 0; i < 17; i++)
+		if (!kernel_page_present(dm_page(f, i)))
+			set_direct_map_default_noflush(dm_page(f, i));
 	for (i = 0; i < 2; i++)
 		folio_put(f->folios[i]);
 }
@@ -162,9 +171,9 @@ static void direct_map_lend_and_reclaim(struct kunit *test)
 	struct dm_fixture *f = test->priv;
 
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
-	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(&f->r), 0);
+	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(f->runs, 2), 0);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 0);
-	gunyah_direct_map_restore(&f->r, ULONG_MAX);
+	gunyah_direct_map_restore(f->runs, 2, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 	KUNIT_EXPECT_TRUE(test, gunyah_folio_in_direct_map(f->folios[1]));
 }
@@ -174,14 +183,14 @@ static void direct_map_partial_restore(struct kunit *test)
 {
 	struct dm_fixture *f = test->priv;
 
-	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(&f->r), 0);
-	gunyah_direct_map_restore(&f->r, 5);
+	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(f->runs, 2), 0);
+	gunyah_direct_map_restore(f->runs, 2, 5);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 5);
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[0], 0)));
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[1], 3)));
 	KUNIT_EXPECT_FALSE(test, kernel_page_present(folio_page(f->folios[1], 4)));
 	KUNIT_EXPECT_FALSE(test, gunyah_folio_in_direct_map(f->folios[1]));
-	gunyah_direct_map_restore(&f->r, ULONG_MAX);
+	gunyah_direct_map_restore(f->runs, 2, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 }
 
@@ -190,12 +199,12 @@ static void direct_map_partial_binding(struct kunit *test)
 {
 	struct dm_fixture *f = test->priv;
 
-	f->r.nr = 9;	/* index 15 .. 23: the small folio and 8 of 16 pages */
-	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(&f->r), 0);
+	dm_set_runs(f, 8);	/* the small folio and 8 of 16 pages */
+	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(f->runs, 2), 0);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 8);
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[1], 8)));
 	KUNIT_EXPECT_FALSE(test, kernel_page_present(folio_page(f->folios[1], 7)));
-	gunyah_direct_map_restore(&f->r, ULONG_MAX);
+	gunyah_direct_map_restore(f->runs, 2, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 }
 

@@ -387,6 +387,8 @@ int gunyah_rm_notifier_unregister(struct gunyah_rm *rm,
  *                 %GUNYAH_RM_MAX_MEM_ENTRIES go out with MEM_APPEND
  * @mem_entries: the memory, in guest-address order
  * @mem_handle: set by the RM on success, %GUNYAH_RM_MEM_HANDLE_INVAL before
+ * @tx_msgs: messages sent to give it (MEM_LEND or MEM_SHARE, MEM_APPEND)
+ * @tx_bytes: bytes of those messages, headers included
  */
 struct gunyah_rm_mem_parcel {
 	u8 mem_type;
@@ -398,6 +400,8 @@ struct gunyah_rm_mem_parcel {
 	size_t n_mem_entries;
 	struct gunyah_rm_mem_entry *mem_entries;
 	u32 mem_handle;
+	u32 tx_msgs;
+	u32 tx_bytes;
 };
 
 int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p);

@@ -34,7 +34,17 @@ static void *gunyah_rm_put_list(void *p, const void *entries, size_t n,
 	return p + n * entry_size;
 }
 
-static int gunyah_rm_mem_append(struct gunyah_rm *rm, u32 mem_handle,
+/* Count a request of @size payload bytes: its messages and their bytes. */
+static void gunyah_rm_count_tx(struct gunyah_rm_mem_parcel *p, size_t size)
+{
+	u32 msgs = 1 + (size ? (size - 1) / GUNYAH_RM_FRAG_PAYLOAD : 0);
+
+	p->tx_msgs += msgs;
+	p->tx_bytes += size + msgs * GUNYAH_RM_HDR_SIZE;
+}
+
+static int gunyah_rm_mem_append(struct gunyah_rm *rm,
+				struct gunyah_rm_mem_parcel *parcel,
 				struct gunyah_rm_mem_entry *entries, size_t n)
 {
 	struct gunyah_rm_mem_append_req_hdr *hdr;
@@ -51,11 +61,12 @@ static int gunyah_rm_mem_append(struct gunyah_rm *rm, u32 mem_handle,
 	while (n) {
 		chunk = min_t(size_t, n, GUNYAH_RM_MAX_MEM_ENTRIES);
 		hdr = req;
-		hdr->mem_handle = cpu_to_le32(mem_handle);
+		hdr->mem_handle = cpu_to_le32(parcel->mem_handle);
 		hdr->flags = chunk == n ? GUNYAH_RM_MEM_APPEND_END : 0;
 		memset(hdr->reserved, 0, sizeof(hdr->reserved));
 		p = gunyah_rm_put_list(req + sizeof(*hdr), entries, chunk,
 				       sizeof(*entries));
+		gunyah_rm_count_tx(parcel, p - req);
 		ret = gunyah_rm_call(rm, GUNYAH_RM_RPC_MEM_APPEND, req, p - req,
 				     NULL, NULL);
 		if (ret)
@@ -116,6 +127,7 @@ int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p)
 	/* No attribute entries: the RM's defaults for normal memory. */
 	pos = gunyah_rm_put_list(pos, NULL, 0, 0);
 
+	gunyah_rm_count_tx(p, pos - req);
 	ret = gunyah_rm_call(rm, p->lend ? GUNYAH_RM_RPC_MEM_LEND :
 			     GUNYAH_RM_RPC_MEM_SHARE, req, pos - req, &resp,
 			     &resp_size);
@@ -132,7 +144,7 @@ int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p)
 	if (first == p->n_mem_entries)
 		return 0;
 
-	ret = gunyah_rm_mem_append(rm, p->mem_handle, p->mem_entries + first,
+	ret = gunyah_rm_mem_append(rm, p, p->mem_entries + first,
 				   p->n_mem_entries - first);
 	if (ret) {
 		err = gunyah_rm_mem_reclaim(rm, p, false);

@@ -70,8 +70,11 @@ enum gh_extension {
 /**
  * enum gh_mem_flags - flags of &struct gh_create_mem_args
  * @GHMF_CLOEXEC: the new fd is close-on-exec
- * @GHMF_ALLOW_HUGEPAGE: back the file with 2 MiB folios where the range
- *	allows it (see %GH_CAP_HUGEPAGES)
+ * @GHMF_ALLOW_HUGEPAGE: back the file with 2 MiB folios (see
+ *	%GH_CAP_HUGEPAGES): every 2 MiB-aligned 2 MiB range inside the file
+ *	is one 2 MiB folio, however it is allocated, unless the kernel has
+ *	no free 2 MiB block then. Bindings of such a file must be 2 MiB
+ *	aligned (&struct gh_map_mem_args).
  */
 enum gh_mem_flags {
 	GHMF_CLOEXEC		= 1UL << 0,
@@ -253,6 +256,11 @@ enum gh_map_flags {
  * @guest_mem_fd: a file from GH_CREATE_GUEST_MEM
  * @offset: offset in the file; page-aligned
  * @size: bytes; page-aligned, not zero, inside the file
+ *
+ * For a file made with %GHMF_ALLOW_HUGEPAGE (when %GH_CAP_HUGEPAGES is 1),
+ * @guest_addr, @offset and @size must be 2 MiB-aligned, also to remove a
+ * binding: -EINVAL otherwise. No 2 MiB folio is then ever part lent, part
+ * not.
  *
  * A binding may not overlap another of the VM in guest addresses, nor any
  * binding of any VM in file offsets. Removing needs the same flags, file

@@ -322,7 +322,8 @@ static inline int gh_guest_vm_create(struct gh_guest_vm *g,
 	g->vm = ioctl(g->dev, GH_CREATE_VM, GH_VM_TYPE_DEFAULT);
 	if (g->vm < 0)
 		return gh_guest_fail(g, "GH_CREATE_VM");
-	g->image = gh_create_mem(g->dev, GH_GUEST_IMAGE_SIZE, GHMF_CLOEXEC);
+	g->image = gh_create_mem(g->dev, GH_GUEST_IMAGE_SIZE,
+				 GHMF_CLOEXEC | GHMF_ALLOW_HUGEPAGE);
 	if (g->image < 0)
 		return gh_guest_fail(g, "GH_CREATE_GUEST_MEM (image)");
 	g->image_map = mmap(NULL, GH_GUEST_IMAGE_SIZE, PROT_READ | PROT_WRITE,

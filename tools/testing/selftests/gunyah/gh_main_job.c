@@ -46,7 +46,8 @@ int main(void)
 	vm = ioctl(dev, GH_CREATE_VM, GH_VM_TYPE_DEFAULT);
 	if (vm < 0)
 		return fail("GH_CREATE_VM");
-	gmem = gh_setup_bootable(dev, vm);
+	gmem = gh_setup_bootable_flags(dev, vm,
+				       GHMF_CLOEXEC | GHMF_ALLOW_HUGEPAGE);
 	if (gmem < 0)
 		return fail("image and devicetree");
 	shm = gh_create_mem(dev, SZ_1M, GHMF_CLOEXEC);

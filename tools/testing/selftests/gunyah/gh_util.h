@@ -27,6 +27,7 @@
 #define GH_DEBUGFS		"/sys/kernel/debug/gunyah"
 #define SZ_4K			0x1000UL
 #define SZ_64K			0x10000UL
+#define SZ_256K			0x40000UL
 #define SZ_1M			0x100000UL
 #define SZ_2M			0x200000UL
 #define GH_GUEST_BASE		0x80000000UL
@@ -153,16 +154,17 @@ out:
 }
 
 /*
- * A VM ready to start: a 2 MiB guest memory file lent RWX at GH_GUEST_BASE
- * with the devicetree in its second MiB. Returns the guest memory fd.
+ * A VM ready to start: a 2 MiB guest memory file (made with @flags) lent
+ * RWX at GH_GUEST_BASE with the devicetree in its second MiB. Returns the
+ * guest memory fd.
  */
-static inline int gh_setup_bootable(int dev, int vm)
+static inline int gh_setup_bootable_flags(int dev, int vm, __u64 flags)
 {
 	struct gh_vm_dtb_config dtb = {
 		.guest_phys_addr = GH_GUEST_BASE + SZ_1M,
 		.size = SZ_64K,
 	};
-	int gmem = gh_create_mem(dev, SZ_2M, 0);
+	int gmem = gh_create_mem(dev, SZ_2M, flags);
 
 	if (gmem < 0)
 		return -1;
@@ -174,6 +176,11 @@ static inline int gh_setup_bootable(int dev, int vm)
 		return -1;
 	}
 	return gmem;
+}
+
+static inline int gh_setup_bootable(int dev, int vm)
+{
+	return gh_setup_bootable_flags(dev, vm, 0);
 }
 
 /* For a post-mortem: the interrupt counts of the driver's interrupts. */
@@ -248,6 +255,36 @@ static inline int gh_vm_file(int vm, const char *file, char *buf, size_t size)
 
 	snprintf(path, sizeof(path), GH_DEBUGFS "/vm%d/%s", gh_vm_debugfs_id(vm), file);
 	return gh_read_file(path, buf, size) < 0 ? -1 : 0;
+}
+
+/*
+ * The value after " key " in the line of a VM's debugfs memory file that
+ * describes the binding at @gpa, or -1.
+ */
+static inline long long gh_vm_binding_value(int vm, __u64 gpa, const char *key)
+{
+	char buf[65536], pat[64], *line, *end, *v;
+
+	if (gh_vm_file(vm, "memory", buf, sizeof(buf)))
+		return -1;
+	snprintf(pat, sizeof(pat), "binding gpa %#llx ", (unsigned long long)gpa);
+	line = strstr(buf, pat);
+	if (!line)
+		return -1;
+	end = strchr(line, '\n');
+	snprintf(pat, sizeof(pat), " %s ", key);
+	v = strstr(line, pat);
+	if (!v || (end && v > end))
+		return -1;
+	return strtoll(v + strlen(pat), NULL, 0);
+}
+
+/* Close *fd if it is open, and mark it closed. */
+static inline void gh_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
 #define GH_SIM			GH_DEBUGFS "/rm_sim"

@@ -44,23 +44,6 @@ static int vm_mem_count(int vm, const char *what)
 	return n;
 }
 
-/* The value after "key " in the line of the binding at gpa, or -1. */
-static long long vm_binding_value(int vm, __u64 gpa, const char *key)
-{
-	char buf[65536], pat[64], *line, *v;
-
-	if (gh_vm_file(vm, "memory", buf, sizeof(buf)))
-		return -1;
-	snprintf(pat, sizeof(pat), "binding gpa %#llx ", (unsigned long long)gpa);
-	line = strstr(buf, pat);
-	if (!line)
-		return -1;
-	v = strstr(line, key);
-	if (!v || (strchr(line, '\n') && v > strchr(line, '\n')))
-		return -1;
-	return strtoll(v + strlen(key) + 1, NULL, 0);
-}
-
 FIXTURE(mem) {
 	int dev;
 	int vm;
@@ -183,14 +166,14 @@ TEST_F(mem, unmap_trims_and_splits)
 			    4 * SZ_1M - SZ_4K, SZ_4K, LEND | GH_MEM_UNMAP));
 	EXPECT_EQ(1, vm_mem_count(v, "binding "));
 	EXPECT_EQ((4 * SZ_1M - 2 * SZ_4K) / SZ_4K,
-		  vm_binding_value(v, GH_GUEST_BASE + SZ_4K, "pages"));
+		  gh_vm_binding_value(v, GH_GUEST_BASE + SZ_4K, "pages"));
 	EXPECT_EQ(0, gh_map(v, g, GH_GUEST_BASE + SZ_1M, SZ_1M, SZ_1M,
 			    LEND | GH_MEM_UNMAP));
 	EXPECT_EQ(2, vm_mem_count(v, "binding "));
 	EXPECT_EQ(SZ_1M / SZ_4K - 1,
-		  vm_binding_value(v, GH_GUEST_BASE + SZ_4K, "pages"));
+		  gh_vm_binding_value(v, GH_GUEST_BASE + SZ_4K, "pages"));
 	EXPECT_EQ(2 * SZ_1M / SZ_4K - 1,
-		  vm_binding_value(v, GH_GUEST_BASE + 2 * SZ_1M, "pages"));
+		  gh_vm_binding_value(v, GH_GUEST_BASE + 2 * SZ_1M, "pages"));
 	/* The hole can be bound again; a whole piece can go. */
 	EXPECT_EQ(0, gh_map(v, g, GH_GUEST_BASE + SZ_1M, SZ_1M, SZ_1M, LEND));
 	EXPECT_EQ(0, gh_map(v, g, GH_GUEST_BASE + SZ_1M, SZ_1M, SZ_1M,
@@ -228,7 +211,7 @@ TEST_F(mem, labels)
 	l.guest_addr = SHM_GPA + SZ_4K;
 	EXPECT_EQ(-1, ioctl(v, GH_VM_GET_MEM_LABEL, &l));
 	EXPECT_EQ(ENOENT, errno);
-	EXPECT_EQ(77, vm_binding_value(v, SHM_GPA, "label"));
+	EXPECT_EQ(77, gh_vm_binding_value(v, SHM_GPA, "label"));
 }
 
 static unsigned int label_at(struct __test_metadata *_metadata, int vm,
@@ -310,10 +293,10 @@ TEST_F(mem, parcels_and_acls_at_start)
 	EXPECT_EQ(2 * SZ_1M / SZ_4K, gh_mem_total("pages_lent"));
 	EXPECT_EQ(SZ_1M / SZ_4K, gh_mem_total("pages_shared"));
 	/* The ACLs the RM took: the guest alone, and the guest and the host. */
-	EXPECT_EQ(1, vm_binding_value(self->vm, GH_GUEST_BASE, "acl_entries"));
-	EXPECT_EQ(7, vm_binding_value(self->vm, GH_GUEST_BASE, "guest_perms"));
-	EXPECT_EQ(2, vm_binding_value(self->vm, SHM_GPA, "acl_entries"));
-	EXPECT_EQ(6, vm_binding_value(self->vm, SHM_GPA, "guest_perms"));
+	EXPECT_EQ(1, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "acl_entries"));
+	EXPECT_EQ(7, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "guest_perms"));
+	EXPECT_EQ(2, gh_vm_binding_value(self->vm, SHM_GPA, "acl_entries"));
+	EXPECT_EQ(6, gh_vm_binding_value(self->vm, SHM_GPA, "guest_perms"));
 	/* One TLB flush for the lent parcel. */
 	EXPECT_LE(1, gh_mem_total("tlb_flushes"));
 	if (!self->sim)
@@ -344,9 +327,9 @@ TEST_F(mem, huge_folios_coalesce)
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &d));
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
 	/* 2048 pages in 2 MiB folios: at most one entry per folio. */
-	EXPECT_EQ(4 * SZ_2M / SZ_4K, vm_binding_value(self->vm, GH_GUEST_BASE,
-						      "pages"));
-	EXPECT_GE(4, vm_binding_value(self->vm, GH_GUEST_BASE, "entries"));
+	EXPECT_EQ(4 * SZ_2M / SZ_4K,
+		  gh_vm_binding_value(self->vm, GH_GUEST_BASE, "pages"));
+	EXPECT_GE(4, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "entries"));
 	close(self->vm);
 	self->vm = -1;
 	close(huge);
@@ -388,7 +371,7 @@ TEST_F(mem, long_lists_use_append)
 	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
 
 	bind_scattered(_metadata, self->dev, self->vm, self->gmem, n, &other);
-	EXPECT_LT(512, vm_binding_value(self->vm, SHM_GPA, "entries"));
+	EXPECT_LT(512, gh_vm_binding_value(self->vm, SHM_GPA, "entries"));
 	EXPECT_EQ(n, gh_mem_total("pages_shared"));
 	if (self->sim) {
 		EXPECT_EQ(n, gh_sim_counter("pages_shared"));
@@ -419,7 +402,7 @@ TEST_F(mem, long_list_at_start)
 	ret = ioctl(self->vm, GH_VM_START, 0);
 	if (self->sim) {
 		ASSERT_EQ(0, ret) TH_LOG("start: %s", strerror(errno));
-		EXPECT_LT(512, vm_binding_value(self->vm, SHM_GPA, "entries"));
+		EXPECT_LT(512, gh_vm_binding_value(self->vm, SHM_GPA, "entries"));
 		EXPECT_EQ(n, gh_mem_total("pages_shared"));
 		EXPECT_EQ(n, gh_sim_counter("pages_shared"));
 	} else {
@@ -452,7 +435,7 @@ TEST_F(mem, reclaim_refused_while_the_guest_holds_it)
 	EXPECT_EQ(SZ_1M / SZ_4K, gh_mem_total("pages_shared"));
 
 	/* Once the guest releases it, it comes back. */
-	handle = vm_binding_value(self->vm, SHM_GPA, "parcel");
+	handle = gh_vm_binding_value(self->vm, SHM_GPA, "parcel");
 	ASSERT_LE(0, handle);
 	snprintf(cmd, sizeof(cmd), "release %lld", handle);
 	ASSERT_EQ(0, gh_sim_ctl("%s", cmd));
@@ -500,7 +483,7 @@ TEST_F(mem, binding_added_while_running_is_given)
 			    SZ_1M, SHARE));
 	EXPECT_EQ(3, gh_mem_total("parcels"));
 	EXPECT_EQ(2 * SZ_1M / SZ_4K, gh_mem_total("pages_shared"));
-	EXPECT_LE(0, vm_binding_value(self->vm, SHM_GPA + SZ_1M, "parcel"));
+	EXPECT_LE(0, gh_vm_binding_value(self->vm, SHM_GPA + SZ_1M, "parcel"));
 	if (self->sim) {
 		EXPECT_EQ(3, gh_sim_counter("parcels"));
 		EXPECT_EQ(2 * SZ_1M / SZ_4K, gh_sim_counter("pages_shared"));
@@ -519,7 +502,7 @@ TEST_F(mem, binding_added_to_a_guest_without_rm_link_refused)
 			     SZ_1M, SHARE));
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	EXPECT_EQ(2, gh_mem_total("parcels"));
-	EXPECT_EQ(-1, vm_binding_value(self->vm, SHM_GPA + SZ_1M, "pages"));
+	EXPECT_EQ(-1, gh_vm_binding_value(self->vm, SHM_GPA + SZ_1M, "pages"));
 	/* The RM still answers: the VM comes apart cleanly. */
 	close(self->vm);
 	self->vm = -1;
