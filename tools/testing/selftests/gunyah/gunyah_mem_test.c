@@ -265,7 +265,7 @@ TEST_F(mem, label_rule)
 	/* The binding that holds the devicetree is given with label 0. */
 	ASSERT_EQ(0, ioctl(v, GH_VM_SET_DTB_CONFIG, &d));
 	EXPECT_EQ(0, label_at(_metadata, v, a));
-	EXPECT_EQ(1, vm_binding_value(v, a, "label"));
+	EXPECT_EQ(1, gh_vm_binding_value(v, a, "label"));
 }
 
 /* The devicetree in a lent image binding, plus a shared binding. */
