@@ -21,6 +21,7 @@
 #include <linux/init.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/rwsem.h>
 #include <linux/set_memory.h>
 #include <linux/suspend.h>
 #include <asm/tlbflush.h>
@@ -30,14 +31,54 @@
 static atomic64_t gunyah_dm_pages_out;
 static atomic64_t gunyah_dm_flushes;
 
+/*
+ * From PM_HIBERNATION_PREPARE to PM_POST_HIBERNATION no page may leave the
+ * direct map: the image is written through it. Removals hold the lock for
+ * read across their change of the count, the notifier for write, so a
+ * lend either shows in the count the notifier checks or sees the flag.
+ */
+static DECLARE_RWSEM(gunyah_dm_hibernation_lock);
+static bool gunyah_dm_hibernating;
+
+/**
+ * gunyah_direct_map_hibernation_begin() - no more pages out, for hibernation
+ *
+ * Return: 0, or -EBUSY if guest memory is out of the direct map.
+ */
+int gunyah_direct_map_hibernation_begin(void)
+{
+	int ret = 0;
+
+	down_write(&gunyah_dm_hibernation_lock);
+	if (atomic64_read(&gunyah_dm_pages_out))
+		ret = -EBUSY;
+	else
+		gunyah_dm_hibernating = true;
+	up_write(&gunyah_dm_hibernation_lock);
+	return ret;
+}
+
+/**
+ * gunyah_direct_map_hibernation_end() - pages may leave the direct map again
+ */
+void gunyah_direct_map_hibernation_end(void)
+{
+	down_write(&gunyah_dm_hibernation_lock);
+	gunyah_dm_hibernating = false;
+	up_write(&gunyah_dm_hibernation_lock);
+}
+
 static int gunyah_dm_pm_notify(struct notifier_block *nb, unsigned long action,
 			       void *data)
 {
-	/* The image would be written through the direct map lent pages left. */
-	if (action == PM_HIBERNATION_PREPARE &&
-	    atomic64_read(&gunyah_dm_pages_out)) {
-		pr_info("hibernation refused: guest memory is lent\n");
-		return NOTIFY_BAD;
+	if (action == PM_HIBERNATION_PREPARE) {
+		/* The image would be written through the direct map. */
+		if (gunyah_direct_map_hibernation_begin()) {
+			pr_info("hibernation refused: guest memory is lent\n");
+			return NOTIFY_BAD;
+		}
+	} else if (action == PM_POST_HIBERNATION) {
+		gunyah_direct_map_hibernation_end();
 	}
 	return NOTIFY_DONE;
 }
@@ -132,7 +173,8 @@ void gunyah_direct_map_restore(const struct gunyah_rm_mem_entry *runs,
  *	holds them
  * @n: entries in @runs
  *
- * Return: 0, or the error of the page that failed; nothing is removed then.
+ * Return: 0, -EBUSY while the system hibernates, or the error of the page
+ * that failed; nothing is removed then.
  */
 int gunyah_direct_map_remove(const struct gunyah_rm_mem_entry *runs, size_t n)
 {
@@ -141,6 +183,11 @@ int gunyah_direct_map_remove(const struct gunyah_rm_mem_entry *runs, size_t n)
 	size_t i;
 	int ret = 0;
 
+	down_read(&gunyah_dm_hibernation_lock);
+	if (gunyah_dm_hibernating) {
+		up_read(&gunyah_dm_hibernation_lock);
+		return -EBUSY;
+	}
 	for (i = 0; i < n && !ret; i++) {
 		pfn = gunyah_dm_run_pfn(&runs[i]);
 		last = pfn + gunyah_dm_run_pages(&runs[i]);
@@ -154,6 +201,7 @@ int gunyah_direct_map_remove(const struct gunyah_rm_mem_entry *runs, size_t n)
 		}
 	}
 	atomic64_add(done, &gunyah_dm_pages_out);
+	up_read(&gunyah_dm_hibernation_lock);
 	if (ret) {
 		gunyah_direct_map_restore(runs, n, done);
 		return ret;

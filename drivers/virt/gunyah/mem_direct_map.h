@@ -18,6 +18,8 @@ struct seq_file;
 bool gunyah_can_lend(void);
 bool gunyah_folio_in_direct_map(struct folio *folio);
 int gunyah_direct_map_remove(const struct gunyah_rm_mem_entry *runs, size_t n);
+int gunyah_direct_map_hibernation_begin(void);
+void gunyah_direct_map_hibernation_end(void);
 void gunyah_direct_map_restore(const struct gunyah_rm_mem_entry *runs,
 			       size_t n, unsigned long limit);
 s64 gunyah_direct_map_pages_out(void);

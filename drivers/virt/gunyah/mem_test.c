@@ -208,6 +208,27 @@ static void direct_map_partial_binding(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 }
 
+/*
+ * Hibernation and lending exclude each other: no page leaves the direct
+ * map once hibernation began, and it cannot begin while one is out.
+ */
+static void direct_map_refused_while_hibernating(struct kunit *test)
+{
+	struct dm_fixture *f = test->priv;
+
+	KUNIT_ASSERT_EQ(test, gunyah_direct_map_pages_out(), 0);
+	KUNIT_ASSERT_EQ(test, gunyah_direct_map_hibernation_begin(), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_direct_map_remove(f->runs, 2), -EBUSY);
+	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
+	gunyah_direct_map_hibernation_end();
+
+	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(f->runs, 2), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_direct_map_hibernation_begin(), -EBUSY);
+	gunyah_direct_map_restore(f->runs, 2, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, gunyah_direct_map_hibernation_begin(), 0);
+	gunyah_direct_map_hibernation_end();
+}
+
 static struct kunit_case gunyah_parcel_builder_cases[] = {
 	KUNIT_CASE(mem_entries_coalesce),
 	KUNIT_CASE(mem_entries_split),
@@ -225,6 +246,7 @@ static struct kunit_case gunyah_direct_map_cases[] = {
 	KUNIT_CASE(direct_map_lend_and_reclaim),
 	KUNIT_CASE(direct_map_partial_restore),
 	KUNIT_CASE(direct_map_partial_binding),
+	KUNIT_CASE(direct_map_refused_while_hibernating),
 	{}
 };
 
