@@ -61,12 +61,19 @@ bool gunyah_binding_lends(const struct gunyah_binding *b)
 	}
 }
 
-static int gunyah_binding_give_locked(struct gunyah_binding *b, u32 label)
+/*
+ * Give @b as a parcel, and say which (@handle). Read under the lock: once
+ * it is dropped a punch of the file may reclaim and free the parcel.
+ */
+static int gunyah_binding_give_locked(struct gunyah_binding *b, u32 label,
+				      u32 *handle)
 {
 	int ret;
 
 	down_write(&b->gmem->bindings_lock);
 	ret = gunyah_parcel_give(b, label);
+	if (!ret)
+		*handle = b->parcel->rm.mem_handle;
 	up_write(&b->gmem->bindings_lock);
 	return ret;
 }
@@ -86,12 +93,13 @@ static int gunyah_binding_give_running(struct gunyah_binding *b)
 {
 	struct gunyah_vm *vm = b->vm;
 	u16 vmid = vm->vmid;
+	u32 handle;
 	int ret;
 
-	ret = gunyah_binding_give_locked(b, b->label);
+	ret = gunyah_binding_give_locked(b, b->label, &handle);
 	if (ret)
 		return ret;
-	ret = gunyah_rm_mem_notify(vm->mgr->rm, b->parcel->rm.mem_handle,
+	ret = gunyah_rm_mem_notify(vm->mgr->rm, handle,
 				   GUNYAH_RM_MEM_NOTIFY_SHARED, b->label, 1,
 				   &vmid);
 	if (ret)
@@ -476,6 +484,7 @@ int gunyah_vm_mem_give(struct gunyah_vm *vm, u32 *image_handle, u64 *image_gpa)
 	u64 dtb_end = (vm->dtb.guest_phys_addr + vm->dtb.size) >> PAGE_SHIFT;
 	struct gunyah_binding *image, *b;
 	unsigned long index = 0, n = 0;
+	u32 handle;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
@@ -503,15 +512,14 @@ int gunyah_vm_mem_give(struct gunyah_vm *vm, u32 *image_handle, u64 *image_gpa)
 	}
 	gunyah_parcel_drain_lru();
 
-	ret = gunyah_binding_give_locked(image, 0);
+	ret = gunyah_binding_give_locked(image, 0, image_handle);
 	if (ret)
 		return ret;
-	*image_handle = image->parcel->rm.mem_handle;
 	*image_gpa = image->gfn << PAGE_SHIFT;
 
 	index = 0;
 	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX) {
-		ret = gunyah_binding_give_locked(b, b->label);
+		ret = gunyah_binding_give_locked(b, b->label, &handle);
 		if (ret) {
 			dev_info_ratelimited(vm->mgr->dev,
 					     "VM %u: parcel of %llu pages at %#llx refused: %d\n",
