@@ -164,6 +164,8 @@ static int gunyah_vm_wait_status(struct gunyah_vm *vm, u8 status)
 
 /* ---- Lifecycle ------------------------------------------------------------ */
 
+static void gunyah_vm_teardown(struct gunyah_vm *vm);
+
 static int gunyah_vm_alloc_vmid(struct gunyah_vm *vm)
 {
 	struct gunyah_vm_mgr *mgr = vm->mgr;
@@ -182,7 +184,9 @@ static int gunyah_vm_alloc_vmid(struct gunyah_vm *vm)
 		dev_err(mgr->dev, "RM allocated vmid %d twice\n", vmid);
 		return -EIO;
 	}
-	/* Otherwise the vmid is ours, in LOAD: the caller's teardown frees it. */
+	/* Otherwise the vmid is ours, in LOAD: give it back. */
+	if (ret)
+		gunyah_vm_teardown(vm);
 	return ret;
 }
 
@@ -394,14 +398,7 @@ static int gunyah_vm_start(struct gunyah_vm *vm)
 	/* Started: nothing to do, unless the guest is gone for good. */
 	if (vm->state == GUNYAH_VM_RUNNING)
 		return gunyah_vm_guest_exited(vm) ? -ESRCH : 0;
-	ret = gunyah_vm_start_check(vm);
-	if (ret)
-		return ret;
-
-	step = "VM_ALLOCATE";
-	ret = gunyah_vm_alloc_vmid(vm);
-	if (ret && gunyah_vm_has_vmid(vm))
-		goto err_teardown;
+	ret = gunyah_vm_start_check(vm) ?: gunyah_vm_alloc_vmid(vm);
 	if (ret)
 		return ret;
 
