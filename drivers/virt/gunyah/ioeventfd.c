@@ -26,58 +26,83 @@
 #include "vm.h"
 #include "vm_fn.h"
 
-struct gunyah_ioeventfd {
-	struct rb_node node;		/* in the VM's ioeventfds */
-	struct eventfd_ctx *ctx;
+/* Where an ioeventfd sorts: its address, whether it matches data, which. */
+struct gunyah_ioeventfd_key {
 	u64 addr;
-	u32 len;			/* 0: any length */
 	bool datamatch;
 	u64 data;			/* with @datamatch; else 0 */
 };
 
-/* Order by address, then without datamatch first, then by value. */
-static int gunyah_ioeventfd_key_cmp(u64 addr, bool datamatch, u64 data,
-				    const struct gunyah_ioeventfd *io)
+struct gunyah_ioeventfd {
+	struct rb_node node;		/* in the VM's ioeventfds */
+	struct eventfd_ctx *ctx;
+	struct gunyah_ioeventfd_key key;
+	u32 len;			/* 0: any length */
+};
+
+/* The place in the order an argument names. */
+static struct gunyah_ioeventfd_key
+gunyah_ioeventfd_arg_key(const struct gh_fn_ioeventfd_arg *arg)
 {
-	if (addr != io->addr)
-		return addr < io->addr ? -1 : 1;
-	if (datamatch != io->datamatch)
-		return datamatch ? 1 : -1;
-	if (data != io->data)
-		return data < io->data ? -1 : 1;
+	bool datamatch = arg->flags & GH_IOEVENTFD_FLAGS_DATAMATCH;
+
+	return (struct gunyah_ioeventfd_key){
+		.addr = arg->addr,
+		.datamatch = datamatch,
+		.data = datamatch ? arg->datamatch : 0,
+	};
+}
+
+/* Order by address, then without datamatch first, then by value. */
+static int gunyah_ioeventfd_order(const struct gunyah_ioeventfd_key *a,
+				  const struct gunyah_ioeventfd_key *b)
+{
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	if (a->datamatch != b->datamatch)
+		return a->datamatch ? 1 : -1;
+	if (a->data != b->data)
+		return a->data < b->data ? -1 : 1;
 	return 0;
+}
+
+static struct gunyah_ioeventfd *to_ioeventfd(const struct rb_node *n)
+{
+	return rb_entry(n, struct gunyah_ioeventfd, node);
+}
+
+static int gunyah_ioeventfd_cmp_key(const void *key, const struct rb_node *n)
+{
+	return gunyah_ioeventfd_order(key, &to_ioeventfd(n)->key);
+}
+
+static bool gunyah_ioeventfd_less(struct rb_node *a, const struct rb_node *b)
+{
+	return gunyah_ioeventfd_cmp_key(&to_ioeventfd(a)->key, b) < 0;
+}
+
+/* Equal to every ioeventfd with datamatch at the key's address. */
+static int gunyah_ioeventfd_cmp_any_datamatch(const void *key,
+					      const struct rb_node *n)
+{
+	const struct gunyah_ioeventfd_key *k = key;
+	const struct gunyah_ioeventfd *io = to_ioeventfd(n);
+
+	if (k->addr != io->key.addr)
+		return k->addr < io->key.addr ? -1 : 1;
+	/* Those with datamatch sort after the one without. */
+	return io->key.datamatch ? 0 : 1;
 }
 
 static struct gunyah_ioeventfd *
 gunyah_ioeventfd_find(struct rb_root *root, u64 addr, bool datamatch, u64 data)
 {
-	struct rb_node *n = root->rb_node;
+	const struct gunyah_ioeventfd_key k = {
+		.addr = addr, .datamatch = datamatch, .data = data,
+	};
+	struct rb_node *n = rb_find(&k, root, gunyah_ioeventfd_cmp_key);
 
-	while (n) {
-		struct gunyah_ioeventfd *io = rb_entry(n, struct gunyah_ioeventfd, node);
-		int c = gunyah_ioeventfd_key_cmp(addr, datamatch, data, io);
-
-		if (!c)
-			return io;
-		n = c < 0 ? n->rb_left : n->rb_right;
-	}
-	return NULL;
-}
-
-/* Whether any ioeventfd with datamatch is registered at @addr. */
-static bool gunyah_ioeventfd_any_datamatch(struct rb_root *root, u64 addr)
-{
-	struct rb_node *n = root->rb_node;
-
-	while (n) {
-		struct gunyah_ioeventfd *io = rb_entry(n, struct gunyah_ioeventfd, node);
-
-		if (addr == io->addr && io->datamatch)
-			return true;
-		/* Those with datamatch sort after the one without. */
-		n = addr < io->addr ? n->rb_left : n->rb_right;
-	}
-	return false;
+	return n ? to_ioeventfd(n) : NULL;
 }
 
 /**
@@ -110,27 +135,11 @@ bool gunyah_vm_mmio_write(struct gunyah_vm *vm, u64 addr, u32 len, u64 data)
 static bool gunyah_ioeventfd_conflicts(struct rb_root *root,
 				       const struct gunyah_ioeventfd *io)
 {
-	if (gunyah_ioeventfd_find(root, io->addr, false, 0))
+	if (gunyah_ioeventfd_find(root, io->key.addr, false, 0))
 		return true;
-	if (io->datamatch)
-		return gunyah_ioeventfd_find(root, io->addr, true, io->data);
-	return gunyah_ioeventfd_any_datamatch(root, io->addr);
-}
-
-static void gunyah_ioeventfd_insert(struct rb_root *root,
-				    struct gunyah_ioeventfd *io)
-{
-	struct rb_node **link = &root->rb_node, *parent = NULL;
-
-	while (*link) {
-		struct gunyah_ioeventfd *o = rb_entry(*link, struct gunyah_ioeventfd, node);
-
-		parent = *link;
-		link = gunyah_ioeventfd_key_cmp(io->addr, io->datamatch, io->data, o) < 0 ?
-			&parent->rb_left : &parent->rb_right;
-	}
-	rb_link_node(&io->node, parent, link);
-	rb_insert_color(&io->node, root);
+	if (io->key.datamatch)
+		return rb_find(&io->key, root, gunyah_ioeventfd_cmp_key);
+	return rb_find(&io->key, root, gunyah_ioeventfd_cmp_any_datamatch);
 }
 
 static int gunyah_ioeventfd_add(struct gunyah_vm_function *f)
@@ -152,10 +161,8 @@ static int gunyah_ioeventfd_add(struct gunyah_vm_function *f)
 	io = kzalloc(sizeof(*io), GFP_KERNEL_ACCOUNT);
 	if (!io)
 		return -ENOMEM;
-	io->addr = arg->addr;
+	io->key = gunyah_ioeventfd_arg_key(arg);
 	io->len = arg->len;
-	io->datamatch = arg->flags & GH_IOEVENTFD_FLAGS_DATAMATCH;
-	io->data = io->datamatch ? arg->datamatch : 0;
 	io->ctx = eventfd_ctx_fdget(arg->fd);
 	if (IS_ERR(io->ctx)) {
 		ret = PTR_ERR(io->ctx);
@@ -166,7 +173,7 @@ static int gunyah_ioeventfd_add(struct gunyah_vm_function *f)
 	spin_lock(&f->vm->mmio_lock);
 	conflict = gunyah_ioeventfd_conflicts(&f->vm->ioeventfds, io);
 	if (!conflict)
-		gunyah_ioeventfd_insert(&f->vm->ioeventfds, io);
+		rb_add(&io->node, &f->vm->ioeventfds, gunyah_ioeventfd_less);
 	spin_unlock(&f->vm->mmio_lock);
 	if (conflict) {
 		eventfd_ctx_put(io->ctx);
@@ -205,19 +212,13 @@ static void gunyah_ioeventfd_release(struct gunyah_vm_function *f)
 static int gunyah_ioeventfd_cmp(const void *a, const void *b)
 {
 	const struct gh_fn_ioeventfd_arg *x = a, *y = b;
-	bool xm = x->flags & GH_IOEVENTFD_FLAGS_DATAMATCH;
-	bool ym = y->flags & GH_IOEVENTFD_FLAGS_DATAMATCH;
-	u64 xd = xm ? x->datamatch : 0, yd = ym ? y->datamatch : 0;
+	struct gunyah_ioeventfd_key kx = gunyah_ioeventfd_arg_key(x);
+	struct gunyah_ioeventfd_key ky = gunyah_ioeventfd_arg_key(y);
+	int c = gunyah_ioeventfd_order(&kx, &ky);
 
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	if (xm != ym)
-		return xm ? 1 : -1;
-	if (xd != yd)
-		return xd < yd ? -1 : 1;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return 0;
+	if (c || x->len == y->len)
+		return c;
+	return x->len < y->len ? -1 : 1;
 }
 
 const struct gunyah_fn_ops gunyah_ioeventfd_ops = {

@@ -48,46 +48,45 @@ static int gunyah_fn_copy_arg(const struct gunyah_fn_ops *ops,
 	return 0;
 }
 
+/* What names a function: its type and its argument. */
+struct gunyah_fn_key {
+	const struct gunyah_fn_ops *ops;
+	const void *arg;
+};
+
 /* The tree's order: by type, then by the type's own order of arguments. */
-static int gunyah_fn_cmp(const struct gunyah_fn_ops *ops, const void *arg,
-			 const struct gunyah_vm_function *f)
+static int gunyah_fn_cmp(const void *key, const struct rb_node *n)
 {
-	if (ops->type != f->ops->type)
-		return ops->type < f->ops->type ? -1 : 1;
-	return ops->cmp(arg, f->arg);
+	const struct gunyah_fn_key *k = key;
+	const struct gunyah_vm_function *f = rb_entry(n, struct gunyah_vm_function, node);
+
+	if (k->ops->type != f->ops->type)
+		return k->ops->type < f->ops->type ? -1 : 1;
+	return k->ops->cmp(k->arg, f->arg);
+}
+
+static bool gunyah_fn_less(struct rb_node *a, const struct rb_node *b)
+{
+	const struct gunyah_vm_function *f = rb_entry(a, struct gunyah_vm_function, node);
+	const struct gunyah_fn_key k = { .ops = f->ops, .arg = f->arg };
+
+	return gunyah_fn_cmp(&k, b) < 0;
 }
 
 static struct gunyah_vm_function *
 gunyah_fn_find(struct gunyah_vm *vm, const struct gunyah_fn_ops *ops,
 	       const void *arg)
 {
-	struct rb_node *n = vm->fns.tree.rb_node;
+	const struct gunyah_fn_key k = { .ops = ops, .arg = arg };
+	struct rb_node *n = rb_find(&k, &vm->fns.tree, gunyah_fn_cmp);
 
-	while (n) {
-		struct gunyah_vm_function *f = rb_entry(n, struct gunyah_vm_function, node);
-		int c = gunyah_fn_cmp(ops, arg, f);
-
-		if (!c)
-			return f;
-		n = c < 0 ? n->rb_left : n->rb_right;
-	}
-	return NULL;
+	return n ? rb_entry(n, struct gunyah_vm_function, node) : NULL;
 }
 
 /* Put @f in the tree, which has no function of the same name. */
 static void gunyah_fn_insert(struct gunyah_vm *vm, struct gunyah_vm_function *f)
 {
-	struct rb_node **link = &vm->fns.tree.rb_node, *parent = NULL;
-
-	while (*link) {
-		struct gunyah_vm_function *o = rb_entry(*link, struct gunyah_vm_function, node);
-		int c = gunyah_fn_cmp(f->ops, f->arg, o);
-
-		parent = *link;
-		link = c < 0 ? &parent->rb_left : &parent->rb_right;
-	}
-	rb_link_node(&f->node, parent, link);
-	rb_insert_color(&f->node, &vm->fns.tree);
+	rb_add(&f->node, &vm->fns.tree, gunyah_fn_less);
 	vm->fns.count[f->ops->type - 1]++;
 }
 
