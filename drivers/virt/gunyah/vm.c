@@ -65,6 +65,33 @@ void gunyah_vm_status_changed(struct gunyah_vm *vm, u8 rm_status)
 	wake_up_all(&vm->status_wq);
 }
 
+/*
+ * Record the VM's exit, replacing an earlier account only if @replace;
+ * true if it was recorded. Wakes everyone waiting on the VM's status.
+ */
+static bool gunyah_vm_record_exit(struct gunyah_vm *vm, u16 type,
+				  const u8 *reason, u32 reason_size,
+				  bool replace)
+{
+	bool recorded = false;
+
+	spin_lock(&vm->status_lock);
+	if (replace || !vm->exited) {
+		vm->exited = true;
+		vm->exit.type = type;
+		vm->exit.reason_size = reason_size;
+		memset(vm->exit.reason, 0, sizeof(vm->exit.reason));
+		if (reason)
+			memcpy(vm->exit.reason, reason,
+			       min_t(u32, reason_size, sizeof(vm->exit.reason)));
+		recorded = true;
+	}
+	spin_unlock(&vm->status_lock);
+	if (recorded)
+		wake_up_all(&vm->status_wq);
+	return recorded;
+}
+
 /**
  * gunyah_vm_exited() - record a VM_EXITED notification
  * @vm: the VM that exited
@@ -77,15 +104,7 @@ void gunyah_vm_status_changed(struct gunyah_vm *vm, u8 rm_status)
 void gunyah_vm_exited(struct gunyah_vm *vm, u16 type, const u8 *reason,
 		      u32 reason_size)
 {
-	spin_lock(&vm->status_lock);
-	vm->exited = true;
-	vm->exit.type = type;
-	vm->exit.reason_size = reason_size;
-	memset(vm->exit.reason, 0, sizeof(vm->exit.reason));
-	memcpy(vm->exit.reason, reason,
-	       min_t(u32, reason_size, sizeof(vm->exit.reason)));
-	spin_unlock(&vm->status_lock);
-	wake_up_all(&vm->status_wq);
+	gunyah_vm_record_exit(vm, type, reason, reason_size, true);
 }
 
 /**
@@ -101,23 +120,10 @@ void gunyah_vm_exited(struct gunyah_vm *vm, u16 type, const u8 *reason,
  */
 void gunyah_vm_guest_ended(struct gunyah_vm *vm, u16 type)
 {
-	bool recorded = false;
-
-	spin_lock(&vm->status_lock);
-	if (!vm->exited) {
-		vm->exited = true;
-		vm->exit.type = type;
-		vm->exit.reason_size = 0;
-		memset(vm->exit.reason, 0, sizeof(vm->exit.reason));
-		recorded = true;
-	}
-	spin_unlock(&vm->status_lock);
-	if (!recorded)
-		return;
-	dev_info_ratelimited(vm->mgr->dev,
-			     "VM %u: the guest ended it (exit type %u); the RM did not say\n",
-			     vm->vmid, type);
-	wake_up_all(&vm->status_wq);
+	if (gunyah_vm_record_exit(vm, type, NULL, 0, false))
+		dev_info_ratelimited(vm->mgr->dev,
+				     "VM %u: the guest ended it (exit type %u); the RM did not say\n",
+				     vm->vmid, type);
 }
 
 static u8 gunyah_vm_rm_status(struct gunyah_vm *vm)
