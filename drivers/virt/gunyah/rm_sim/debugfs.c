@@ -244,9 +244,9 @@ int rm_sim_command(struct gunyah_rm_sim *sim, const char *cmd)
 	else if (!strcmp(argv[0], "clear") && !n)
 		ret = rm_sim_clear_faults(sim);
 	else if (!strcmp(argv[0], "sleepy") && !n)
-		ret = rm_sim_set_sleepy(sim);
+		ret = rm_sim_arm_exit_fault(sim, false);
 	else if (!strcmp(argv[0], "exit_on_start") && !n)
-		ret = rm_sim_set_exit_on_start(sim);
+		ret = rm_sim_arm_exit_fault(sim, true);
 out:
 	kfree(buf);
 	return ret;

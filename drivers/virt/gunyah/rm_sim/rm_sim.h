@@ -459,8 +459,7 @@ void rm_sim_flush_notifs(struct gunyah_rm_sim *sim, struct list_head *list);
 int rm_sim_add_fault(struct gunyah_rm_sim *sim, u32 msg_id, u32 nth,
 		     bool drop, u32 rm_error);
 int rm_sim_clear_faults(struct gunyah_rm_sim *sim);
-int rm_sim_set_sleepy(struct gunyah_rm_sim *sim);
-int rm_sim_set_exit_on_start(struct gunyah_rm_sim *sim);
+int rm_sim_arm_exit_fault(struct gunyah_rm_sim *sim, bool at_start);
 void rm_sim_quiesce(struct gunyah_rm_sim *sim);
 void *rm_sim_resp_alloc(struct rm_sim_req *req, size_t len);
 

@@ -243,29 +243,19 @@ int rm_sim_clear_faults(struct gunyah_rm_sim *sim)
 }
 
 /**
- * rm_sim_set_sleepy() - arm the "sleepy" fault
+ * rm_sim_arm_exit_fault() - arm the "sleepy" or the "exit_on_start" fault
  * @sim: the simulated RM
+ * @at_start: "exit_on_start" rather than "sleepy"
  *
  * Return: 0.
  */
-int rm_sim_set_sleepy(struct gunyah_rm_sim *sim)
+int rm_sim_arm_exit_fault(struct gunyah_rm_sim *sim, bool at_start)
 {
 	mutex_lock(&sim->lock);
-	sim->sleepy = 1;
-	mutex_unlock(&sim->lock);
-	return 0;
-}
-
-/**
- * rm_sim_set_exit_on_start() - arm the "exit_on_start" fault
- * @sim: the simulated RM
- *
- * Return: 0.
- */
-int rm_sim_set_exit_on_start(struct gunyah_rm_sim *sim)
-{
-	mutex_lock(&sim->lock);
-	sim->exit_on_start = true;
+	if (at_start)
+		sim->exit_on_start = true;
+	else
+		sim->sleepy = 1;
 	mutex_unlock(&sim->lock);
 	return 0;
 }
