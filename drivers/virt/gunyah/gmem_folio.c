@@ -91,6 +91,12 @@ static pgoff_t gunyah_gmem_size_pages(struct gunyah_gmem *gmem)
 /*
  * Zero a folio the first time it is seen: there is no backing store.
  * clear_highpage() is the architecture's fastest way (DC ZVA on arm64).
+ *
+ * With no backing store the folio is the only copy of its data, whoever
+ * wrote it (the host, a guest, the RM), so it is dirty from the start: a
+ * punch of part of a large folio that cannot be split (another reference
+ * holds it) then zeroes the hole and keeps the folio, where a clean one
+ * would be dropped whole, data around the hole and all.
  */
 static void gunyah_gmem_folio_init(struct folio *folio)
 {
@@ -104,6 +110,7 @@ static void gunyah_gmem_folio_init(struct folio *folio)
 			cond_resched();
 	}
 	folio_mark_uptodate(folio);
+	folio_mark_dirty(folio);
 }
 
 /* The folio at @index, allocated with at most @order if missing. */
@@ -223,8 +230,11 @@ static int gunyah_gmem_add_block(struct gunyah_gmem *gmem, pgoff_t index,
 		if (!ret) {
 			__folio_mark_uptodate(folio);
 			err = filemap_add_folio(mapping, folio, index + i, gfp);
-			if (!err)
+			if (!err) {
+				/* Dirty, as gunyah_gmem_folio_init() says. */
+				folio_mark_dirty(folio);
 				folio_unlock(folio);
+			}
 			/* A page that appeared meanwhile stays; ours is freed. */
 			else if (err != -EEXIST)
 				ret = err;

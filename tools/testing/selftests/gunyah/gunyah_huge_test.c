@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <linux/falloc.h>
@@ -222,6 +223,45 @@ TEST_F(huge, small_folios_come_in_contiguous_runs)
 	EXPECT_EQ(0, gh_vm_binding_value(self->vm, GH_GUEST_BASE, "huge_folios"));
 	gh_close(&self->vm);
 	close(gmem);
+}
+
+/*
+ * Issue 11, item 3: a punch of part of a 2 MiB folio that cannot be split
+ * (something else holds a reference: here a pipe, through vmsplice())
+ * zeroes the hole and keeps the folio, as on shmem; it must not drop the
+ * whole folio from the file, and with it data the host never wrote (a
+ * guest's, say). The folio here holds only what fallocate() zeroed, read
+ * but never written by the host; afterwards the pipe's page must still be
+ * the file's page.
+ */
+TEST_F(huge, partial_punch_of_a_pinned_folio_keeps_the_rest)
+{
+	unsigned char *ro, *rw, byte;
+	struct iovec iov;
+	int pipefd[2];
+
+	ASSERT_EQ(0, fallocate(self->gmem, FALLOC_FL_KEEP_SIZE, 0, SZ_2M));
+	ro = mmap(NULL, SZ_2M, PROT_READ, MAP_SHARED, self->gmem, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	ASSERT_EQ(0, ro[0]);
+	ASSERT_EQ(0, pipe(pipefd));
+	iov.iov_base = ro;
+	iov.iov_len = 1;
+	ASSERT_EQ(1, vmsplice(pipefd[1], &iov, 1, 0));
+
+	ASSERT_EQ(0, fallocate(self->gmem, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+			       SZ_1M, SZ_4K));
+	rw = mmap(NULL, SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED, self->gmem, 0);
+	ASSERT_NE(MAP_FAILED, rw);
+	rw[0] = 0x5a;
+	ASSERT_EQ(1, read(pipefd[0], &byte, 1));
+	EXPECT_EQ(0x5a, byte);
+	EXPECT_EQ(0, rw[SZ_1M]);
+
+	close(pipefd[0]);
+	close(pipefd[1]);
+	munmap(rw, SZ_2M);
+	munmap(ro, SZ_2M);
 }
 
 TEST_HARNESS_MAIN
