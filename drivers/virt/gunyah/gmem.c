@@ -195,8 +195,7 @@ static int gunyah_gmem_release(struct inode *inode, struct file *file)
 	struct gunyah_gmem *gmem = gunyah_gmem_of(inode);
 
 	/* Bindings and mappings hold the file: none is left now. */
-	WARN_ON(!mtree_empty(&gmem->bindings));
-	mtree_destroy(&gmem->bindings);
+	WARN_ON(!RB_EMPTY_ROOT(&gmem->bindings.rb_root));
 	mem_cgroup_put(gmem->memcg);
 	kfree(gmem);
 	return 0;
@@ -243,7 +242,7 @@ long gunyah_gmem_create(const struct gh_create_mem_args *args)
 	gmem->flags = args->flags;
 	gmem->memcg = get_mem_cgroup_from_mm(current->mm);
 	init_rwsem(&gmem->bindings_lock);
-	mt_init(&gmem->bindings);
+	gmem->bindings = RB_ROOT_CACHED;
 
 	fd = get_unused_fd_flags(args->flags & GHMF_CLOEXEC ? O_CLOEXEC : 0);
 	if (fd < 0) {

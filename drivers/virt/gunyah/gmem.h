@@ -8,8 +8,8 @@
 #ifndef __GUNYAH_GMEM_H
 #define __GUNYAH_GMEM_H
 
-#include <linux/maple_tree.h>
 #include <linux/pagemap.h>
+#include <linux/rbtree.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
 #include <uapi/linux/gunyah.h>
@@ -22,7 +22,8 @@ struct seq_file;
  * @flags: &enum gh_mem_flags it was created with
  * @bindings_lock: protects @bindings and the given state of the bindings
  *                 in it
- * @bindings: file page range -> &struct gunyah_binding, across all VMs
+ * @bindings: interval tree of &struct gunyah_binding by file page range,
+ *            across all VMs
  * @memcg: the memory cgroup of the task that created the file; every
  *         folio of the file is charged to it (a reference is held)
  */
@@ -31,7 +32,7 @@ struct gunyah_gmem {
 	u64 flags;
 	struct mem_cgroup *memcg;
 	struct rw_semaphore bindings_lock;
-	struct maple_tree bindings;
+	struct rb_root_cached bindings;
 };
 
 /**
@@ -52,6 +53,8 @@ extern const struct address_space_operations gunyah_gmem_aops;
 struct gunyah_gmem *gunyah_gmem_from_file(struct file *file);
 struct folio *gunyah_gmem_grab_folio(struct gunyah_gmem *gmem, pgoff_t index);
 int gunyah_gmem_populate(struct gunyah_gmem *gmem, pgoff_t start, pgoff_t end);
+void gunyah_gmem_zero_range(struct gunyah_gmem *gmem, pgoff_t start,
+			    pgoff_t end);
 void gunyah_gmem_stats_show(struct seq_file *s);
 
 /* gmem.c */

@@ -355,6 +355,35 @@ struct folio *gunyah_gmem_grab_folio(struct gunyah_gmem *gmem, pgoff_t index)
 }
 
 /**
+ * gunyah_gmem_zero_range() - zero the present pages of a file range in place
+ * @gmem: the guest memory
+ * @start: first page index
+ * @end: first page index after the range
+ *
+ * For memory a VM shares, which cannot be freed under it: pages never
+ * allocated stay so, and nothing is allocated.
+ */
+void gunyah_gmem_zero_range(struct gunyah_gmem *gmem, pgoff_t start,
+			    pgoff_t end)
+{
+	struct folio *folio;
+	pgoff_t idx, last;
+
+	for (idx = start; idx < end; idx = last) {
+		folio = filemap_lock_folio(gmem->inode->i_mapping, idx);
+		if (IS_ERR(folio)) {
+			last = idx + 1;
+			continue;
+		}
+		last = min(end, folio_next_index(folio));
+		folio_zero_range(folio, (idx - folio->index) << PAGE_SHIFT,
+				 (last - idx) << PAGE_SHIFT);
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+}
+
+/**
  * gunyah_gmem_stats_show() - print the folio counters
  * @s: where to print
  */

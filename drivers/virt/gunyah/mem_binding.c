@@ -23,6 +23,7 @@
 #include <linux/device.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/interval_tree_generic.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/seq_file.h>
@@ -38,6 +39,52 @@
 static u64 gunyah_binding_end(const struct gunyah_binding *b)
 {
 	return b->gfn + b->nr;
+}
+
+static u64 gunyah_binding_first_gfn(struct gunyah_binding *b)
+{
+	return b->gfn;
+}
+
+static u64 gunyah_binding_last_gfn(struct gunyah_binding *b)
+{
+	return b->gfn + b->nr - 1;
+}
+
+static pgoff_t gunyah_binding_first_pgoff(struct gunyah_binding *b)
+{
+	return b->pgoff;
+}
+
+static pgoff_t gunyah_binding_last_pgoff(struct gunyah_binding *b)
+{
+	return b->pgoff + (pgoff_t)b->nr - 1;
+}
+
+/* The VM's tree (gunyah_vm_tree_*) and the file's (gunyah_file_tree_*). */
+INTERVAL_TREE_DEFINE(struct gunyah_binding, vm_node, u64, vm_last,
+		     gunyah_binding_first_gfn, gunyah_binding_last_gfn,
+		     static, gunyah_vm_tree)
+INTERVAL_TREE_DEFINE(struct gunyah_binding, file_node, pgoff_t, file_last,
+		     gunyah_binding_first_pgoff, gunyah_binding_last_pgoff,
+		     static, gunyah_file_tree)
+
+/* The VM's bindings in guest address order: the first, and the next. */
+static struct gunyah_binding *gunyah_vm_first_binding(struct gunyah_vm *vm)
+{
+	return gunyah_vm_tree_iter_first(&vm->mem.bindings, 0, U64_MAX);
+}
+
+static struct gunyah_binding *gunyah_vm_next_binding(struct gunyah_binding *b)
+{
+	return gunyah_vm_tree_iter_next(b, 0, U64_MAX);
+}
+
+/* The VM's binding holding guest page @gfn, if any. */
+static struct gunyah_binding *gunyah_vm_binding_at(struct gunyah_vm *vm,
+						   u64 gfn)
+{
+	return gunyah_vm_tree_iter_first(&vm->mem.bindings, gfn, gfn);
 }
 
 /**
@@ -113,7 +160,7 @@ static int gunyah_binding_give_running(struct gunyah_binding *b)
  */
 void gunyah_vm_mem_init(struct gunyah_vm_mem *mem)
 {
-	mt_init(&mem->bindings);
+	mem->bindings = RB_ROOT_CACHED;
 	mem->next_label = 1;
 }
 
@@ -121,9 +168,8 @@ void gunyah_vm_mem_init(struct gunyah_vm_mem *mem)
 static bool gunyah_vm_label_used(struct gunyah_vm *vm, u32 label)
 {
 	struct gunyah_binding *b;
-	unsigned long index = 0;
 
-	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX)
+	for (b = gunyah_vm_first_binding(vm); b; b = gunyah_vm_next_binding(b))
 		if (b->label == label)
 			return true;
 	return false;
@@ -161,16 +207,43 @@ static void gunyah_binding_free(struct gunyah_binding *b)
 	kfree(b);
 }
 
+/* Put a new binding in its file's tree, if its range is inside the file. */
+static int gunyah_binding_link_file(struct gunyah_binding *b)
+{
+	struct gunyah_gmem *gmem = b->gmem;
+	int ret = 0;
+
+	/* Truncation changes the size under this lock: the check holds. */
+	down_write(&gmem->bindings_lock);
+	if (b->pgoff + b->nr > i_size_read(gmem->inode) >> PAGE_SHIFT)
+		ret = -EINVAL;
+	else if (gunyah_file_tree_iter_first(&gmem->bindings, b->pgoff,
+					     gunyah_binding_last_pgoff(b)))
+		ret = -EEXIST;
+	else
+		gunyah_file_tree_insert(b, &gmem->bindings);
+	up_write(&gmem->bindings_lock);
+	return ret;
+}
+
+/* Take a binding out of both trees; the VM's lock is held. */
+static void gunyah_binding_unlink(struct gunyah_binding *b)
+{
+	gunyah_vm_tree_remove(b, &b->vm->mem.bindings);
+	down_write(&b->gmem->bindings_lock);
+	gunyah_file_tree_remove(b, &b->gmem->bindings);
+	up_write(&b->gmem->bindings_lock);
+}
+
 static int gunyah_vm_bind(struct gunyah_vm *vm, struct file *file,
 			  struct gunyah_gmem *gmem, u64 gfn, pgoff_t pgoff,
 			  u64 nr, u32 flags)
 {
-	unsigned long index = gfn;
 	struct gunyah_binding *b;
 	u32 label;
 	int ret;
 
-	if (mt_find(&vm->mem.bindings, &index, gfn + nr - 1))
+	if (gunyah_vm_tree_iter_first(&vm->mem.bindings, gfn, gfn + nr - 1))
 		return -EEXIST;
 	/*
 	 * Memory given to a running guest must be announced to it (MEM_NOTIFY)
@@ -196,21 +269,10 @@ static int gunyah_vm_bind(struct gunyah_vm *vm, struct file *file,
 	b->flags = flags;
 	b->label = label;
 
-	down_write(&gmem->bindings_lock);
-	index = pgoff;
-	if (mt_find(&gmem->bindings, &index, pgoff + nr - 1))
-		ret = -EEXIST;
-	else
-		ret = mtree_insert_range(&gmem->bindings, pgoff, pgoff + nr - 1,
-					 b, GFP_KERNEL_ACCOUNT);
-	up_write(&gmem->bindings_lock);
+	ret = gunyah_binding_link_file(b);
 	if (ret)
 		goto err_free;
-
-	ret = mtree_insert_range(&vm->mem.bindings, gfn, gfn + nr - 1, b,
-				 GFP_KERNEL_ACCOUNT);
-	if (ret)
-		goto err_erase_file;
+	gunyah_vm_tree_insert(b, &vm->mem.bindings);
 
 	if (vm->state == GUNYAH_VM_RUNNING) {
 		ret = gunyah_binding_give_running(b);
@@ -221,67 +283,51 @@ static int gunyah_vm_bind(struct gunyah_vm *vm, struct file *file,
 		 * the VMM's unmap, takes it back.
 		 */
 		if (ret && !b->parcel)
-			goto err_erase_vm;
+			goto err_unlink;
 	}
 	vm->mem.next_label = label + 1;
 	return ret;
 
-err_erase_vm:
-	mtree_erase(&vm->mem.bindings, gfn);
-err_erase_file:
-	down_write(&gmem->bindings_lock);
-	mtree_erase(&gmem->bindings, pgoff);
-	up_write(&gmem->bindings_lock);
+err_unlink:
+	gunyah_binding_unlink(b);
 err_free:
 	gunyah_binding_free(b);
 	return ret;
 }
 
-/* Make the trees map [first, last] of the binding to nothing. */
-static int gunyah_binding_cut(struct gunyah_binding *b, u64 first, u64 last)
-{
-	pgoff_t off = b->pgoff - b->gfn;
-	int ret;
-
-	ret = mtree_store_range(&b->vm->mem.bindings, first, last, NULL,
-				GFP_KERNEL_ACCOUNT);
-	if (ret)
-		return ret;
-	down_write(&b->gmem->bindings_lock);
-	ret = mtree_store_range(&b->gmem->bindings, first + off, last + off,
-				NULL, GFP_KERNEL_ACCOUNT);
-	up_write(&b->gmem->bindings_lock);
-	return ret;
-}
-
 /*
- * @b loses [@gfn, @end), in its middle: @back, a copy of it, becomes the
- * binding of what follows, in both trees.
+ * @b loses [@gfn, @end): its front, its back, or its middle, when @back,
+ * a copy of it, becomes the binding of what follows. Both trees change
+ * (the file's under one hold of its lock, so that the file never sees
+ * the range unbound); nothing here allocates, so nothing fails.
  */
-static int gunyah_binding_split(struct gunyah_binding *b,
-				struct gunyah_binding *back, u64 gfn, u64 end)
+static void gunyah_binding_cut(struct gunyah_binding *b,
+			       struct gunyah_binding *back, u64 gfn, u64 end)
 {
+	struct rb_root_cached *file_tree = &b->gmem->bindings;
 	u64 b_end = gunyah_binding_end(b);
-	int ret;
 
-	back->gfn = end;
-	back->pgoff = b->pgoff + (end - b->gfn);
-	back->nr = b_end - end;
-	get_file(back->file);
-	ret = mtree_store_range(&b->vm->mem.bindings, back->gfn, b_end - 1,
-				back, GFP_KERNEL_ACCOUNT);
-	if (!ret) {
-		down_write(&b->gmem->bindings_lock);
-		ret = mtree_store_range(&b->gmem->bindings, back->pgoff,
-					back->pgoff + back->nr - 1, back,
-					GFP_KERNEL_ACCOUNT);
-		up_write(&b->gmem->bindings_lock);
-	}
-	if (!ret) {
+	gunyah_vm_tree_remove(b, &b->vm->mem.bindings);
+	down_write(&b->gmem->bindings_lock);
+	gunyah_file_tree_remove(b, file_tree);
+	if (back) {
+		back->gfn = end;
+		back->pgoff = b->pgoff + (end - b->gfn);
+		back->nr = b_end - end;
+		gunyah_file_tree_insert(back, file_tree);
 		b->nr = gfn - b->gfn;
-		b->vm->mem.next_label = back->label + 1;
+	} else if (gfn == b->gfn) {
+		b->pgoff += end - gfn;
+		b->gfn = end;
+		b->nr = b_end - end;
+	} else {
+		b->nr = gfn - b->gfn;
 	}
-	return ret;
+	gunyah_file_tree_insert(b, file_tree);
+	up_write(&b->gmem->bindings_lock);
+	gunyah_vm_tree_insert(b, &b->vm->mem.bindings);
+	if (back)
+		gunyah_vm_tree_insert(back, &b->vm->mem.bindings);
 }
 
 static int gunyah_vm_unbind(struct gunyah_vm *vm, struct file *file,
@@ -292,7 +338,7 @@ static int gunyah_vm_unbind(struct gunyah_vm *vm, struct file *file,
 	bool was_given;
 	int ret;
 
-	b = mtree_load(&vm->mem.bindings, gfn);
+	b = gunyah_vm_binding_at(vm, gfn);
 	if (!b || b->file != file || b->flags != flags ||
 	    b->pgoff - b->gfn != pgoff - gfn || end > gunyah_binding_end(b))
 		return -ENOENT;
@@ -325,29 +371,16 @@ static int gunyah_vm_unbind(struct gunyah_vm *vm, struct file *file,
 		goto err_free_back;
 
 	if (gfn == b->gfn && end == b_end) {
-		mtree_erase(&vm->mem.bindings, b->gfn);
-		down_write(&b->gmem->bindings_lock);
-		mtree_erase(&b->gmem->bindings, b->pgoff);
-		up_write(&b->gmem->bindings_lock);
+		gunyah_binding_unlink(b);
 		gunyah_binding_free(b);
 		return 0;
 	}
 
-	ret = gunyah_binding_cut(b, gfn, end - 1);
-	if (ret)
-		goto err_free_back;
-
 	if (back) {
-		ret = gunyah_binding_split(b, back, gfn, end);
-		if (WARN_ON(ret))
-			return ret;
-	} else if (gfn == b->gfn) {
-		b->pgoff += nr;
-		b->gfn = end;
-		b->nr -= nr;
-	} else {
-		b->nr -= nr;
+		get_file(back->file);
+		vm->mem.next_label = back->label + 1;
 	}
+	gunyah_binding_cut(b, back, gfn, end);
 
 	if (was_given) {
 		ret = gunyah_binding_give_running(b);
@@ -451,7 +484,7 @@ int gunyah_vm_mem_label(struct gunyah_vm *vm, struct gh_mem_label *arg,
 	lockdep_assert_held(&vm->lock);
 	if (arg->reserved || !PAGE_ALIGNED(arg->guest_addr) || (set && !arg->label))
 		return -EINVAL;
-	b = mtree_load(&vm->mem.bindings, arg->guest_addr >> PAGE_SHIFT);
+	b = gunyah_vm_binding_at(vm, arg->guest_addr >> PAGE_SHIFT);
 	if (!b || b->gfn != arg->guest_addr >> PAGE_SHIFT)
 		return -ENOENT;
 	if (!set) {
@@ -483,12 +516,12 @@ int gunyah_vm_mem_give(struct gunyah_vm *vm, u32 *image_handle, u64 *image_gpa)
 	u64 dtb_gfn = vm->dtb.guest_phys_addr >> PAGE_SHIFT;
 	u64 dtb_end = (vm->dtb.guest_phys_addr + vm->dtb.size) >> PAGE_SHIFT;
 	struct gunyah_binding *image, *b;
-	unsigned long index = 0, n = 0;
+	unsigned long n = 0;
 	u32 handle;
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
-	image = mtree_load(&vm->mem.bindings, dtb_gfn);
+	image = gunyah_vm_binding_at(vm, dtb_gfn);
 	if (!image || dtb_end > gunyah_binding_end(image)) {
 		dev_dbg(vm->mgr->dev, "no binding holds the devicetree\n");
 		return -EINVAL;
@@ -498,14 +531,13 @@ int gunyah_vm_mem_give(struct gunyah_vm *vm, u32 *image_handle, u64 *image_gpa)
 	    (image->flags & GH_MEM_ALLOW_RWX) != GH_MEM_ALLOW_RWX)
 		return -EINVAL;
 
-	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX)
+	for (b = gunyah_vm_first_binding(vm); b; b = gunyah_vm_next_binding(b))
 		n++;
 	if (!gunyah_parcels_fit(n))
 		return -ENOSPC;
 
 	/* All the memory first, so that one LRU drain serves every lend. */
-	index = 0;
-	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX) {
+	for (b = gunyah_vm_first_binding(vm); b; b = gunyah_vm_next_binding(b)) {
 		ret = gunyah_parcel_prepare(b);
 		if (ret)
 			return ret;
@@ -517,8 +549,7 @@ int gunyah_vm_mem_give(struct gunyah_vm *vm, u32 *image_handle, u64 *image_gpa)
 		return ret;
 	*image_gpa = image->gfn << PAGE_SHIFT;
 
-	index = 0;
-	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX) {
+	for (b = gunyah_vm_first_binding(vm); b; b = gunyah_vm_next_binding(b)) {
 		ret = gunyah_binding_give_locked(b, b->label, &handle);
 		if (ret) {
 			dev_info_ratelimited(vm->mgr->dev,
@@ -540,10 +571,10 @@ int gunyah_vm_mem_give(struct gunyah_vm *vm, u32 *image_handle, u64 *image_gpa)
 unsigned long gunyah_vm_mem_given_pages(struct gunyah_vm *vm)
 {
 	struct gunyah_binding *b;
-	unsigned long index = 0, pages = 0;
+	unsigned long pages = 0;
 
 	lockdep_assert_held(&vm->lock);
-	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX) {
+	for (b = gunyah_vm_first_binding(vm); b; b = gunyah_vm_next_binding(b)) {
 		down_read(&b->gmem->bindings_lock);
 		if (b->parcel)
 			pages += b->parcel->nr;
@@ -575,7 +606,7 @@ int gunyah_vm_mem_read(struct gunyah_vm *vm, u64 gpa, void *buf, size_t len)
 	int ret = 0;
 
 	lockdep_assert_held(&vm->lock);
-	b = mtree_load(&vm->mem.bindings, gpa >> PAGE_SHIFT);
+	b = gunyah_vm_binding_at(vm, gpa >> PAGE_SHIFT);
 	if (!b || check_add_overflow(gpa, (u64)len, &end) ||
 	    PFN_UP(end) > gunyah_binding_end(b))
 		return -ENOENT;
@@ -616,11 +647,10 @@ out:
 int gunyah_vm_mem_reclaim_all(struct gunyah_vm *vm)
 {
 	struct gunyah_binding *b;
-	unsigned long index = 0;
 	int ret = 0, err;
 
 	lockdep_assert_held(&vm->lock);
-	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX) {
+	for (b = gunyah_vm_first_binding(vm); b; b = gunyah_vm_next_binding(b)) {
 		err = gunyah_binding_reclaim_locked(b);
 		if (err && !ret)
 			ret = err;
@@ -631,21 +661,28 @@ int gunyah_vm_mem_reclaim_all(struct gunyah_vm *vm)
 /**
  * gunyah_vm_mem_free() - drop a VM's bindings
  * @vm: the VM, being freed, with nothing given any more
+ *
+ * A binding whose parcel is still given (a kernel bug: teardown keeps a
+ * VM the RM did not give everything back to) is not freed but left in its
+ * file without its VM, holding the file and the parcel's pages for good.
  */
 void gunyah_vm_mem_free(struct gunyah_vm *vm)
 {
-	struct gunyah_binding *b;
-	unsigned long index = 0;
+	struct gunyah_binding *b, *next;
 
-	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX) {
-		if (WARN_ON(b->parcel))
-			continue;
+	for (b = gunyah_vm_first_binding(vm); b; b = next) {
+		next = gunyah_vm_next_binding(b);
+		gunyah_vm_tree_remove(b, &vm->mem.bindings);
 		down_write(&b->gmem->bindings_lock);
-		mtree_erase(&b->gmem->bindings, b->pgoff);
+		if (WARN_ON_ONCE(b->parcel)) {
+			b->vm = NULL;
+			up_write(&b->gmem->bindings_lock);
+			continue;
+		}
+		gunyah_file_tree_remove(b, &b->gmem->bindings);
 		up_write(&b->gmem->bindings_lock);
 		gunyah_binding_free(b);
 	}
-	mtree_destroy(&vm->mem.bindings);
 }
 
 /* ---- What the guest memory file asks (bindings_lock held) ------------------ */
@@ -661,10 +698,11 @@ void gunyah_vm_mem_free(struct gunyah_vm *vm)
 bool gunyah_gmem_range_lent(struct gunyah_gmem *gmem, pgoff_t start,
 			    unsigned long nr)
 {
+	pgoff_t last = start + nr - 1;
 	struct gunyah_binding *b;
-	unsigned long index = start;
 
-	mt_for_each(&gmem->bindings, b, index, start + nr - 1)
+	for (b = gunyah_file_tree_iter_first(&gmem->bindings, start, last); b;
+	     b = gunyah_file_tree_iter_next(b, start, last))
 		if (b->parcel && b->parcel->rm.lend)
 			return true;
 	return false;
@@ -681,29 +719,8 @@ bool gunyah_gmem_range_lent(struct gunyah_gmem *gmem, pgoff_t start,
 bool gunyah_gmem_range_bound(struct gunyah_gmem *gmem, pgoff_t start,
 			     pgoff_t end)
 {
-	unsigned long index = start;
-
-	return end > start && mt_find(&gmem->bindings, &index, end - 1);
-}
-
-static void gunyah_gmem_zero_in_place(struct gunyah_gmem *gmem, pgoff_t start,
-				      pgoff_t end)
-{
-	struct folio *folio;
-	pgoff_t idx, last;
-
-	for (idx = start; idx < end; idx = last) {
-		folio = filemap_lock_folio(gmem->inode->i_mapping, idx);
-		if (IS_ERR(folio)) {
-			last = idx + 1;
-			continue;
-		}
-		last = min(end, folio_next_index(folio));
-		folio_zero_range(folio, (idx - folio->index) << PAGE_SHIFT,
-				 (last - idx) << PAGE_SHIFT);
-		folio_unlock(folio);
-		folio_put(folio);
-	}
+	return end > start &&
+	       gunyah_file_tree_iter_first(&gmem->bindings, start, end - 1);
 }
 
 /**
@@ -712,9 +729,10 @@ static void gunyah_gmem_zero_in_place(struct gunyah_gmem *gmem, pgoff_t start,
  * @start: first page
  * @end: first page after the hole
  *
- * Memory lent to a VM is reclaimed first (refused while the guest holds
- * it); memory shared with a running VM cannot be taken from it, so it is
- * zeroed in place and freed once reclaimed; everything else is freed.
+ * Memory lent to a VM is reclaimed first, whole parcels (refused while
+ * the guest holds it); what remains of those bindings stays with the host.
+ * Memory shared with a VM cannot be taken from it, so it is zeroed in
+ * place, and its pages stay. Everything else is freed.
  *
  * Return: 0, or -EBUSY (nothing is freed) if lent memory could not be
  * reclaimed.
@@ -723,12 +741,12 @@ int gunyah_gmem_punch_locked(struct gunyah_gmem *gmem, pgoff_t start,
 			     pgoff_t end)
 {
 	struct address_space *mapping = gmem->inode->i_mapping;
+	pgoff_t idx = start, last = end - 1, seg_start, seg_end;
 	struct gunyah_binding *b;
-	unsigned long index = start;
-	pgoff_t idx = start, seg_start, seg_end;
 	int ret;
 
-	mt_for_each(&gmem->bindings, b, index, end - 1) {
+	for (b = gunyah_file_tree_iter_first(&gmem->bindings, start, last); b;
+	     b = gunyah_file_tree_iter_next(b, start, last)) {
 		if (b->parcel && b->parcel->rm.lend) {
 			ret = gunyah_parcel_reclaim(b);
 			if (ret)
@@ -736,8 +754,8 @@ int gunyah_gmem_punch_locked(struct gunyah_gmem *gmem, pgoff_t start,
 		}
 	}
 
-	index = start;
-	mt_for_each(&gmem->bindings, b, index, end - 1) {
+	for (b = gunyah_file_tree_iter_first(&gmem->bindings, start, last); b;
+	     b = gunyah_file_tree_iter_next(b, start, last)) {
 		if (!b->parcel)
 			continue;
 		seg_start = max(start, b->pgoff);
@@ -745,7 +763,7 @@ int gunyah_gmem_punch_locked(struct gunyah_gmem *gmem, pgoff_t start,
 		if (seg_start > idx)
 			truncate_inode_pages_range(mapping, (loff_t)idx << PAGE_SHIFT,
 						   ((loff_t)seg_start << PAGE_SHIFT) - 1);
-		gunyah_gmem_zero_in_place(gmem, seg_start, seg_end);
+		gunyah_gmem_zero_range(gmem, seg_start, seg_end);
 		idx = seg_end;
 	}
 	if (end > idx)
@@ -764,9 +782,8 @@ int gunyah_gmem_punch_locked(struct gunyah_gmem *gmem, pgoff_t start,
 void gunyah_vm_mem_show(struct gunyah_vm *vm, struct seq_file *s)
 {
 	struct gunyah_binding *b;
-	unsigned long index = 0;
 
-	mt_for_each(&vm->mem.bindings, b, index, ULONG_MAX) {
+	for (b = gunyah_vm_first_binding(vm); b; b = gunyah_vm_next_binding(b)) {
 		seq_printf(s, "binding gpa %#llx pages %llu offset %#llx %s flags %#x label %u",
 			   b->gfn << PAGE_SHIFT, b->nr,
 			   (u64)b->pgoff << PAGE_SHIFT,

@@ -8,7 +8,7 @@
 #ifndef __GUNYAH_MEM_BINDING_H
 #define __GUNYAH_MEM_BINDING_H
 
-#include <linux/maple_tree.h>
+#include <linux/rbtree.h>
 #include <linux/types.h>
 #include <uapi/linux/gunyah.h>
 
@@ -32,6 +32,16 @@ struct seq_file;
  *	image parcel, whose label is 0)
  * @parcel: the parcel while the memory is given, else NULL; changes only
  *          under both the VM's lock and @gmem's bindings_lock
+ * @vm_node: in the VM's tree, by guest page (under the VM's lock)
+ * @vm_last: the last guest page of the subtree, for that tree
+ * @file_node: in the file's tree, by file page (under @gmem's bindings_lock)
+ * @file_last: the last file page of the subtree, for that tree
+ *
+ * The trees' nodes are here, so changing a binding (trimming or splitting
+ * it) never allocates once the binding exists, and cannot fail half done.
+ * A binding whose parcel the RM never gave back outlives its VM (@vm is
+ * then NULL): it stays in its file's tree, and holds the file, so that
+ * its pages stay out of reach and never reach the page allocator.
  */
 struct gunyah_binding {
 	struct gunyah_vm *vm;
@@ -43,16 +53,20 @@ struct gunyah_binding {
 	u32 flags;
 	u32 label;
 	struct gunyah_parcel *parcel;
+	struct rb_node vm_node;
+	u64 vm_last;
+	struct rb_node file_node;
+	pgoff_t file_last;
 };
 
 /**
  * struct gunyah_vm_mem - the memory of one VM
- * @bindings: guest page range -> &struct gunyah_binding; changes under the
- *            VM's lock
+ * @bindings: interval tree of &struct gunyah_binding by guest page range;
+ *            changes under the VM's lock
  * @next_label: the label the next binding gets
  */
 struct gunyah_vm_mem {
-	struct maple_tree bindings;
+	struct rb_root_cached bindings;
 	u32 next_label;
 };
 

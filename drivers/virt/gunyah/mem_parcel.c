@@ -20,7 +20,8 @@
  * allocated, so its kernel memory ("meta_bytes") follows the physically
  * contiguous runs, not the pages: 16 bytes per run. The folios' LRU
  * batches are drained once per VM start (gunyah_parcel_drain_lru()), and
- * again only when a lend's reference check fails.
+ * again only when a lend's reference check fails; the check is then
+ * repeated a few times, for references that only pass by.
  *
  * Locking: a parcel belongs to its binding and changes only under the VM's
  * lock and the file's bindings_lock, which the callers (mem_binding.c)
@@ -29,6 +30,7 @@
 
 #define pr_fmt(fmt) "gunyah: " fmt
 
+#include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/seq_file.h>
@@ -40,6 +42,12 @@
 #include "mem_binding.h"
 #include "mem_parcel.h"
 #include "vm.h"
+
+/*
+ * How often a lend checks its folios for references it does not expect
+ * before it gives up (-EBUSY): a pin stays, a passing reference does not.
+ */
+#define GUNYAH_LEND_CHECKS	4
 
 static struct {
 	atomic64_t parcels;
@@ -297,15 +305,23 @@ static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 {
 	struct address_space *mapping = b->gmem->inode->i_mapping;
 	struct gunyah_parcel_walk w = { .p = p };
-	int ret;
+	int ret, tries;
 
 	unmap_mapping_range(mapping, (loff_t)b->pgoff << PAGE_SHIFT,
 			    (loff_t)b->nr << PAGE_SHIFT, 0);
-	ret = gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_CHECK);
-	if (ret) {
-		/* Maybe only a CPU's LRU batch: drain them and look again. */
-		gunyah_parcel_drain_lru();
+	for (tries = 1; ; tries++) {
 		ret = gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_CHECK);
+		if (!ret || tries == GUNYAH_LEND_CHECKS)
+			break;
+		/*
+		 * Maybe only a CPU's LRU batch: drain them, once. Maybe a
+		 * passing reference (a speculative page cache lookup, a
+		 * compaction scan): let it pass, briefly.
+		 */
+		if (tries == 1)
+			gunyah_parcel_drain_lru();
+		else
+			usleep_range(100, 200);
 	}
 	if (ret) {
 		atomic64_inc(&gunyah_parcel_stats.lend_busy);
@@ -409,8 +425,11 @@ int gunyah_parcel_reclaim(struct gunyah_binding *b)
 	lockdep_assert_held_write(&b->gmem->bindings_lock);
 	if (!p)
 		return 0;
-	/* Given with an unknown outcome: nothing to name in a reclaim. */
-	if (p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL) {
+	/*
+	 * Given with an unknown outcome: nothing to name in a reclaim. Or
+	 * outliving its VM (see gunyah_vm_mem_free()): nobody to ask.
+	 */
+	if (p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL || !b->vm) {
 		atomic64_inc(&gunyah_parcel_stats.reclaim_refused);
 		return -EBUSY;
 	}

@@ -44,6 +44,27 @@ static int vm_mem_count(int vm, const char *what)
 	return n;
 }
 
+/* How many pages of [off, off + len) of a file are in its page cache. */
+static int resident_pages(int fd, __u64 off, size_t len)
+{
+	unsigned char vec[256];
+	size_t i, n = len / SZ_4K;
+	int count = 0;
+	void *p;
+
+	if (n > sizeof(vec))
+		return -1;
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, off);
+	if (p == MAP_FAILED)
+		return -1;
+	if (mincore(p, len, vec))
+		count = -1;
+	for (i = 0; count >= 0 && i < n; i++)
+		count += vec[i] & 1;
+	munmap(p, len);
+	return count;
+}
+
 FIXTURE(mem) {
 	int dev;
 	int vm;
@@ -464,6 +485,59 @@ TEST_F(mem, shared_memory_punched_while_running_is_zeroed)
 	EXPECT_EQ(SZ_1M / SZ_4K, gh_mem_total("pages_shared"));
 	if (self->sim)
 		EXPECT_EQ(SZ_1M / SZ_4K, gh_sim_counter("pages_shared"));
+	munmap(p, SZ_1M);
+
+	/*
+	 * The zeroed pages stay in the file when the parcel comes back (the
+	 * guest or the host may have written there since); punched again,
+	 * they go.
+	 */
+	gh_close(&self->vm);
+	EXPECT_EQ(SZ_64K / SZ_4K, resident_pages(self->gmem, 4 * SZ_1M, SZ_64K));
+	ASSERT_EQ(0, fallocate(self->gmem, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+			       4 * SZ_1M, SZ_64K));
+	EXPECT_EQ(0, resident_pages(self->gmem, 4 * SZ_1M, SZ_64K));
+	EXPECT_EQ(1, resident_pages(self->gmem, 4 * SZ_1M + SZ_64K, SZ_4K));
+}
+
+/*
+ * Lent memory the guest released: a punch takes the whole parcel back
+ * (the RM gives back no less), frees the hole and leaves the rest of the
+ * binding with the host, bound but not given (the guest let go of it).
+ */
+TEST_F(mem, lent_memory_punched_after_the_guest_released_it)
+{
+	const __u64 gpa = 0x90000000UL, off = 6 * SZ_1M;
+	long long handle, lent;
+	unsigned char *p;
+
+	if (!self->sim)
+		SKIP(return, NO_SIM, "release a parcel as the guest");
+	setup_image_and_shm(_metadata, self->vm, self->gmem);
+	ASSERT_EQ(0, gh_map(self->vm, self->gmem, gpa, off, SZ_1M, LEND));
+	ASSERT_EQ(0, ioctl(self->vm, GH_VM_START, 0));
+	lent = gh_mem_total("pages_lent");
+	/* The guest holds it: nothing changes. */
+	EXPECT_EQ(-1, fallocate(self->gmem, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+				off, SZ_4K));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(lent, gh_mem_total("pages_lent"));
+
+	handle = gh_vm_binding_value(self->vm, gpa, "parcel");
+	ASSERT_LE(0, handle);
+	ASSERT_EQ(0, gh_sim_ctl("release %lld", handle));
+	ASSERT_EQ(0, fallocate(self->gmem, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+			       off, SZ_4K));
+	EXPECT_EQ(lent - SZ_1M / SZ_4K, gh_mem_total("pages_lent"));
+	EXPECT_EQ(lent - SZ_1M / SZ_4K, gh_sim_counter("pages_lent"));
+	EXPECT_EQ(SZ_1M / SZ_4K, gh_vm_binding_value(self->vm, gpa, "pages"));
+	EXPECT_EQ(-1, gh_vm_binding_value(self->vm, gpa, "parcel"));
+	EXPECT_EQ(0, resident_pages(self->gmem, off, SZ_4K));
+	/* The rest is the host's again, zeroed by the RM. */
+	p = mmap(NULL, SZ_1M, PROT_READ, MAP_SHARED, self->gmem, off);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, gh_read_byte(p + SZ_4K));
+	EXPECT_EQ(0, gh_read_byte(p + SZ_1M - 1));
 	munmap(p, SZ_1M);
 }
 
