@@ -403,8 +403,9 @@ err_free_back:
  * for a file with huge folios, also to unmap), or a fd that is not guest
  * memory; -EBADF for a bad fd; -EOVERFLOW for ranges
  * that wrap; -EEXIST for an overlap; -ENOENT for an unmap that matches no
- * binding; -EOPNOTSUPP for a lend the kernel cannot do; -EBUSY when the
- * memory a VM has cannot be taken back.
+ * binding; -E2BIG for a binding larger than the host's memory;
+ * -EOPNOTSUPP for a lend the kernel cannot do; -EBUSY when the memory a VM
+ * has cannot be taken back.
  */
 int gunyah_vm_map_mem(struct gunyah_vm *vm, const struct gh_map_mem_args *args)
 {
@@ -425,18 +426,18 @@ int gunyah_vm_map_mem(struct gunyah_vm *vm, const struct gh_map_mem_args *args)
 	if (check_add_overflow(args->guest_addr, args->size, &end) ||
 	    check_add_overflow(args->offset, args->size, &file_end))
 		return -EOVERFLOW;
+	/* All of it is allocated when given: more than the host has never is. */
+	if (!(args->flags & GH_MEM_UNMAP) && args->size >> PAGE_SHIFT > totalram_pages())
+		return -E2BIG;
 
 	file = fget(args->guest_mem_fd);
 	if (!file)
 		return -EBADF;
 	gmem = gunyah_gmem_from_file(file);
-	if (!gmem || file_end > i_size_read(gmem->inode)) {
-		ret = -EINVAL;
-		goto out;
-	}
-	/* No 2 MiB folio may be part in a binding (or lent), part not. */
-	if (gunyah_gmem_huge(gmem) &&
-	    !IS_ALIGNED(args->guest_addr | args->offset | args->size, SZ_2M)) {
+	/* Nor may a 2 MiB folio be part in a binding (or lent), part not. */
+	if (!gmem || file_end > i_size_read(gmem->inode) ||
+	    (gunyah_gmem_huge(gmem) &&
+	     !IS_ALIGNED(args->guest_addr | args->offset | args->size, SZ_2M))) {
 		ret = -EINVAL;
 		goto out;
 	}

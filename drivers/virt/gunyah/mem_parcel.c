@@ -213,7 +213,7 @@ static int gunyah_parcel_collect(struct gunyah_parcel *p,
 		return -EBUSY;
 
 	p->rm.mem_entries = kvcalloc(w.n_entries, sizeof(*p->rm.mem_entries),
-				     GFP_KERNEL_ACCOUNT);
+				     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!p->rm.mem_entries)
 		return -ENOMEM;
 	p->meta += w.n_entries * sizeof(*p->rm.mem_entries);

@@ -255,7 +255,8 @@ enum gh_map_flags {
  *	%GH_MEM_UNMAP to remove rather than add
  * @guest_mem_fd: a file from GH_CREATE_GUEST_MEM
  * @offset: offset in the file; page-aligned
- * @size: bytes; page-aligned, not zero, inside the file
+ * @size: bytes; page-aligned, not zero, inside the file, and no more than
+ *	the host's memory (-E2BIG: all of it is allocated when it is given)
  *
  * For a file made with %GHMF_ALLOW_HUGEPAGE (when %GH_CAP_HUGEPAGES is 1),
  * @guest_addr, @offset and @size must be 2 MiB-aligned, also to remove a

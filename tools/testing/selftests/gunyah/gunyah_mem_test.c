@@ -142,6 +142,14 @@ TEST_F(mem, map_bad_inputs)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, gh_map(v, 1000, GH_GUEST_BASE, 0, SZ_1M, LEND));
 	EXPECT_EQ(EBADF, errno);
+	/* Larger than the host's memory: it could never be given. */
+	g = gh_create_mem(self->dev, 1ULL << 40, 0);
+	ASSERT_LE(0, g);
+	EXPECT_EQ(-1, gh_map(v, g, GH_GUEST_BASE, 0, 1ULL << 40, LEND));
+	EXPECT_EQ(E2BIG, errno);
+	EXPECT_EQ(0, gh_map(v, g, GH_GUEST_BASE, 0, SZ_1M, LEND));
+	EXPECT_EQ(0, gh_map(v, g, GH_GUEST_BASE, 0, SZ_1M, LEND | GH_MEM_UNMAP));
+	close(g);
 }
 
 TEST_F(mem, overlaps_refused)
