@@ -108,33 +108,6 @@ bool gunyah_binding_lends(const struct gunyah_binding *b)
 	}
 }
 
-/*
- * Give @b as a parcel, and say which (@handle). Read under the lock: once
- * it is dropped a punch of the file may reclaim and free the parcel.
- */
-static int gunyah_binding_give_locked(struct gunyah_binding *b, u32 label,
-				      u32 *handle)
-{
-	int ret;
-
-	down_write(&b->gmem->bindings_lock);
-	ret = gunyah_parcel_give(b, label);
-	if (!ret)
-		*handle = b->parcel->rm.mem_handle;
-	up_write(&b->gmem->bindings_lock);
-	return ret;
-}
-
-static int gunyah_binding_reclaim_locked(struct gunyah_binding *b)
-{
-	int ret;
-
-	down_write(&b->gmem->bindings_lock);
-	ret = gunyah_parcel_reclaim(b);
-	up_write(&b->gmem->bindings_lock);
-	return ret;
-}
-
 /* A binding given to a VM that already runs must be announced to it. */
 static int gunyah_binding_give_running(struct gunyah_binding *b)
 {
@@ -143,14 +116,14 @@ static int gunyah_binding_give_running(struct gunyah_binding *b)
 	u32 handle;
 	int ret;
 
-	ret = gunyah_binding_give_locked(b, b->label, &handle);
+	ret = gunyah_parcel_give(b, b->label, &handle);
 	if (ret)
 		return ret;
 	ret = gunyah_rm_mem_notify(vm->mgr->rm, handle,
 				   GUNYAH_RM_MEM_NOTIFY_SHARED, b->label, 1,
 				   &vmid);
 	if (ret)
-		gunyah_binding_reclaim_locked(b);
+		gunyah_parcel_take_back(b, NULL);
 	return ret;
 }
 
@@ -360,13 +333,9 @@ static int gunyah_vm_unbind(struct gunyah_vm *vm, struct file *file,
 
 	/*
 	 * The whole parcel comes back; what remains is given again below.
-	 * Punch hole may reclaim it meanwhile, under the file's lock only:
-	 * look and reclaim under that lock.
+	 * (Punch hole may have reclaimed it already, under the file's lock.)
 	 */
-	down_write(&b->gmem->bindings_lock);
-	was_given = b->parcel;
-	ret = gunyah_parcel_reclaim(b);
-	up_write(&b->gmem->bindings_lock);
+	ret = gunyah_parcel_take_back(b, &was_given);
 	if (ret)
 		goto err_free_back;
 
@@ -545,13 +514,13 @@ int gunyah_vm_mem_give(struct gunyah_vm *vm, u32 *image_handle, u64 *image_gpa)
 	}
 	gunyah_parcel_drain_lru();
 
-	ret = gunyah_binding_give_locked(image, 0, image_handle);
+	ret = gunyah_parcel_give(image, 0, image_handle);
 	if (ret)
 		return ret;
 	*image_gpa = image->gfn << PAGE_SHIFT;
 
 	for (b = gunyah_vm_first_binding(vm); b; b = gunyah_vm_next_binding(b)) {
-		ret = gunyah_binding_give_locked(b, b->label, &handle);
+		ret = gunyah_parcel_give(b, b->label, &handle);
 		if (ret) {
 			dev_info_ratelimited(vm->mgr->dev,
 					     "VM %u: parcel of %llu pages at %#llx refused: %d\n",
@@ -652,7 +621,7 @@ int gunyah_vm_mem_reclaim_all(struct gunyah_vm *vm)
 
 	lockdep_assert_held(&vm->lock);
 	for (b = gunyah_vm_first_binding(vm); b; b = gunyah_vm_next_binding(b)) {
-		err = gunyah_binding_reclaim_locked(b);
+		err = gunyah_parcel_take_back(b, NULL);
 		if (err && !ret)
 			ret = err;
 	}
@@ -736,7 +705,7 @@ bool gunyah_gmem_range_bound(struct gunyah_gmem *gmem, pgoff_t start,
  * place, and its pages stay. Everything else is freed.
  *
  * Return: 0, or -EBUSY (nothing is freed) if lent memory could not be
- * reclaimed.
+ * reclaimed, or memory in the range is being given or taken back.
  */
 int gunyah_gmem_punch_locked(struct gunyah_gmem *gmem, pgoff_t start,
 			     pgoff_t end)
@@ -748,6 +717,9 @@ int gunyah_gmem_punch_locked(struct gunyah_gmem *gmem, pgoff_t start,
 
 	for (b = gunyah_file_tree_iter_first(&gmem->bindings, start, last); b;
 	     b = gunyah_file_tree_iter_next(b, start, last)) {
+		/* Being given or taken back: the RM's answer decides. */
+		if (b->parcel && b->parcel->busy)
+			return -EBUSY;
 		if (b->parcel && b->parcel->rm.lend) {
 			ret = gunyah_parcel_reclaim(b);
 			if (ret)

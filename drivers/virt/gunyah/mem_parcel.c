@@ -24,8 +24,11 @@
  * repeated a few times, for references that only pass by.
  *
  * Locking: a parcel belongs to its binding and changes only under the VM's
- * lock and the file's bindings_lock, which the callers (mem_binding.c)
- * hold; the counters are atomic.
+ * lock (held by the callers, mem_binding.c) and the file's bindings_lock
+ * (taken here, or held by a punch). The RM's round trips of a give or a
+ * take-back are made without the bindings_lock, the parcel marked busy
+ * meanwhile: punch hole and other reclaims refuse a busy parcel, and
+ * nothing else changes it. The counters are atomic.
  */
 
 #define pr_fmt(fmt) "gunyah: " fmt
@@ -204,11 +207,19 @@ static int gunyah_parcel_collect(struct gunyah_parcel *p,
 
 	p->start = b->pgoff;
 	p->nr = b->nr;
-	ret = gunyah_gmem_populate(b->gmem, b->pgoff, b->pgoff + b->nr);
-	if (ret)
-		return ret;
 	gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_COUNT);
-	/* Nothing can punch the range: we hold its bindings_lock. */
+	if (w.hole || w.next != w.end || !w.n_entries) {
+		/* Punched since it was allocated: allocate again. */
+		ret = gunyah_gmem_populate(b->gmem, b->pgoff, b->pgoff + b->nr);
+		if (ret)
+			return ret;
+		memset(&w, 0, sizeof(w));
+		w.p = p;
+		p->nr_folios = 0;
+		p->nr_huge = 0;
+		gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_COUNT);
+	}
+	/* Nothing can punch the range now: we hold its bindings_lock. */
 	if (w.hole || w.next != w.end || !w.n_entries)
 		return -EBUSY;
 
@@ -331,29 +342,16 @@ static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 	return gunyah_direct_map_remove(p->rm.mem_entries, p->rm.n_mem_entries);
 }
 
-/**
- * gunyah_parcel_give() - give a binding's memory to its VM as one parcel
- * @b: the binding; the VM's lock and the file's bindings_lock (for write)
- *	are held
- * @label: the parcel's label
- *
- * Lent memory is first taken from the host (see the top of this file). On
- * failure everything is undone, unless the RM kept the parcel (a failed
- * append whose reclaim also failed, or no usable reply): then the parcel
- * stays given, as @b->parcel, for teardown to reclaim.
- *
- * Return: 0 or a negative errno.
+/*
+ * Make @b's parcel, take lent memory from the host, and publish the parcel
+ * as busy: until the RM has answered, punch hole and other reclaims leave
+ * it alone and host faults on lent memory get SIGBUS. Called with the
+ * file's bindings_lock held for write; the RM is not asked here.
  */
-int gunyah_parcel_give(struct gunyah_binding *b, u32 label)
+static int gunyah_parcel_make(struct gunyah_binding *b, u32 label)
 {
-	struct gunyah_rm *rm = b->vm->mgr->rm;
 	struct gunyah_parcel *p;
 	int ret;
-
-	lockdep_assert_held(&b->vm->lock);
-	lockdep_assert_held_write(&b->gmem->bindings_lock);
-	if (b->parcel)
-		return 0;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
@@ -375,11 +373,71 @@ int gunyah_parcel_give(struct gunyah_binding *b, u32 label)
 		if (ret)
 			goto err_free;
 	}
+	p->busy = true;
+	b->parcel = p;
+	return 0;
 
-	ret = gunyah_rm_mem_share(rm, &p->rm);
+err_free:
+	gunyah_parcel_free(p, b);
+	return ret;
+}
+
+/* The RM refused @b's busy parcel: give everything back to the host. */
+static void gunyah_parcel_unmake(struct gunyah_binding *b)
+{
+	struct gunyah_parcel *p = b->parcel;
+
+	if (p->rm.lend)
+		gunyah_direct_map_restore(p->rm.mem_entries, p->rm.n_mem_entries,
+					  ULONG_MAX);
+	b->parcel = NULL;
+	gunyah_parcel_free(p, b);
+}
+
+/**
+ * gunyah_parcel_give() - give a binding's memory to its VM as one parcel
+ * @b: the binding; the VM's lock is held, the file's bindings_lock is not
+ * @label: the parcel's label
+ * @handle: set to the parcel's handle
+ *
+ * Lent memory is first taken from the host (see the top of this file),
+ * under the file's bindings_lock; the RM's round trips are made without
+ * it, so host faults elsewhere in the file do not wait for the RM. On
+ * failure everything is undone, unless the RM kept the parcel (a failed
+ * append whose reclaim also failed, or no usable reply): then the parcel
+ * stays given, as @b->parcel, for teardown to reclaim.
+ *
+ * Return: 0 or a negative errno.
+ */
+int gunyah_parcel_give(struct gunyah_binding *b, u32 label, u32 *handle)
+{
+	struct rw_semaphore *lock = &b->gmem->bindings_lock;
+	struct gunyah_parcel *p;
+	int ret;
+
+	lockdep_assert_held(&b->vm->lock);
+	/* The memory first, without the lock (also done by a VM's start). */
+	ret = gunyah_parcel_prepare(b);
+	if (ret)
+		return ret;
+	down_write(lock);
+	ret = b->parcel ? 0 : gunyah_parcel_make(b, label);
+	p = b->parcel;
+	up_write(lock);
+	if (ret || !p->busy)
+		goto out;
+
+	/* Nothing else changes a busy parcel: no lock is needed for it. */
+	ret = gunyah_rm_mem_share(b->vm->mgr->rm, &p->rm);
+
+	down_write(lock);
+	p->busy = false;
 	if (ret && p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL) {
-		if (!gunyah_rm_outcome_unknown(ret))
-			goto err_restore;
+		if (!gunyah_rm_outcome_unknown(ret)) {
+			gunyah_parcel_unmake(b);
+			up_write(lock);
+			return ret;
+		}
 		/*
 		 * The RM may hold the pages under a handle we never learnt:
 		 * they stay referenced, out of the direct map and of every
@@ -389,73 +447,124 @@ int gunyah_parcel_give(struct gunyah_binding *b, u32 label)
 		       p->rm.lend ? "lend" : "share", p->nr, ret);
 		atomic64_inc(&gunyah_parcel_stats.parcels_unknown);
 	}
-
-	b->parcel = p;
 	atomic64_inc(&gunyah_parcel_stats.parcels);
 	atomic64_add(p->meta, &gunyah_parcel_stats.meta_bytes);
 	if (!p->rm.lend)
 		atomic64_add(p->nr, &gunyah_parcel_stats.pages_shared);
-	return ret;
-
-err_restore:
-	if (p->rm.lend)
-		gunyah_direct_map_restore(p->rm.mem_entries, p->rm.n_mem_entries,
-					  ULONG_MAX);
-err_free:
-	gunyah_parcel_free(p, b);
+	up_write(lock);
+out:
+	if (!ret)
+		*handle = p->rm.mem_handle;
 	return ret;
 }
 
-/**
- * gunyah_parcel_reclaim() - take a binding's parcel back from the RM
- * @b: the binding; the file's bindings_lock is held for write
- *
- * The one reclaim path: unmap, punch hole, VM teardown. Lent memory comes
- * back to the direct map only once the RM gave it back.
- *
- * Return: 0 (also if nothing was given), or the error of a reclaim the RM
- * refused, or -EBUSY for a parcel whose handle was never learnt: the
- * parcel then stays given.
+/* Whether @b's parcel may be reclaimed now; counts a refusal. */
+static int gunyah_parcel_reclaimable(struct gunyah_binding *b)
+{
+	struct gunyah_parcel *p = b->parcel;
+
+	/*
+	 * Busy: being given or taken back. Given with an unknown outcome:
+	 * nothing to name in a reclaim. Outliving its VM (see
+	 * gunyah_vm_mem_free()): nobody to ask.
+	 */
+	if (p->busy || p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL ||
+	    !b->vm) {
+		atomic64_inc(&gunyah_parcel_stats.reclaim_refused);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * Ask the RM for @b's parcel. Lent memory the guest may have used comes
+ * back zeroed, so no guest data reaches the host. Before VM_START the
+ * guest had none of it: the VMM's image is returned as it was, ready for
+ * another start.
  */
-int gunyah_parcel_reclaim(struct gunyah_binding *b)
+static int gunyah_parcel_ask_back(struct gunyah_binding *b)
 {
 	struct gunyah_parcel *p = b->parcel;
 	int ret;
 
-	lockdep_assert_held_write(&b->gmem->bindings_lock);
-	if (!p)
-		return 0;
-	/*
-	 * Given with an unknown outcome: nothing to name in a reclaim. Or
-	 * outliving its VM (see gunyah_vm_mem_free()): nobody to ask.
-	 */
-	if (p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL || !b->vm) {
-		atomic64_inc(&gunyah_parcel_stats.reclaim_refused);
-		return -EBUSY;
-	}
-
-	/*
-	 * Lent memory the guest may have used comes back zeroed, so no guest
-	 * data reaches the host. Before VM_START the guest had none of it:
-	 * the VMM's image is returned as it was, ready for another start.
-	 */
 	ret = gunyah_rm_mem_reclaim(b->vm->mgr->rm, &p->rm,
 				    p->rm.lend && READ_ONCE(b->vm->guest_ran));
-	if (ret) {
+	if (ret)
 		atomic64_inc(&gunyah_parcel_stats.reclaim_refused);
-		return ret;
-	}
+	return ret;
+}
 
-	if (p->rm.lend)
-		gunyah_direct_map_restore(p->rm.mem_entries, p->rm.n_mem_entries,
-					  ULONG_MAX);
-	else
+/* The RM gave @b's parcel back: the host has its memory again. */
+static void gunyah_parcel_returned(struct gunyah_binding *b)
+{
+	struct gunyah_parcel *p = b->parcel;
+
+	if (!p->rm.lend)
 		atomic64_sub(p->nr, &gunyah_parcel_stats.pages_shared);
 	atomic64_dec(&gunyah_parcel_stats.parcels);
 	atomic64_sub(p->meta, &gunyah_parcel_stats.meta_bytes);
-	b->parcel = NULL;
-	gunyah_parcel_free(p, b);
-	return 0;
+	gunyah_parcel_unmake(b);
+}
+
+/**
+ * gunyah_parcel_reclaim() - take a binding's parcel back, for a punch
+ * @b: the binding; the file's bindings_lock is held for write
+ *
+ * Lent memory comes back to the direct map only once the RM gave it back.
+ *
+ * Return: 0 (also if nothing was given), or the error of a reclaim the RM
+ * refused, or -EBUSY for a parcel whose handle was never learnt or that is
+ * being given or taken back: the parcel then stays given.
+ */
+int gunyah_parcel_reclaim(struct gunyah_binding *b)
+{
+	int ret;
+
+	lockdep_assert_held_write(&b->gmem->bindings_lock);
+	if (!b->parcel)
+		return 0;
+	ret = gunyah_parcel_reclaimable(b) ?: gunyah_parcel_ask_back(b);
+	if (!ret)
+		gunyah_parcel_returned(b);
+	return ret;
+}
+
+/**
+ * gunyah_parcel_take_back() - take a binding's parcel back, for its VM
+ * @b: the binding; the VM's lock is held, the file's bindings_lock is not
+ * @was_given: if not NULL, set to whether there was a parcel
+ *
+ * As gunyah_parcel_reclaim(), for unmap and VM teardown; the RM's round
+ * trip is made without the file's lock, the parcel busy meanwhile.
+ *
+ * Return: as gunyah_parcel_reclaim().
+ */
+int gunyah_parcel_take_back(struct gunyah_binding *b, bool *was_given)
+{
+	struct rw_semaphore *lock = &b->gmem->bindings_lock;
+	struct gunyah_parcel *p;
+	int ret;
+
+	lockdep_assert_held(&b->vm->lock);
+	down_write(lock);
+	p = b->parcel;
+	if (was_given)
+		*was_given = p;
+	ret = p ? gunyah_parcel_reclaimable(b) : 0;
+	if (p && !ret)
+		p->busy = true;
+	up_write(lock);
+	if (!p || ret)
+		return ret;
+
+	ret = gunyah_parcel_ask_back(b);
+
+	down_write(lock);
+	p->busy = false;
+	if (!ret)
+		gunyah_parcel_returned(b);
+	up_write(lock);
+	return ret;
 }
 
 /**
@@ -478,6 +587,11 @@ bool gunyah_parcels_fit(unsigned long n)
  */
 void gunyah_parcel_show(const struct gunyah_parcel *p, struct seq_file *s)
 {
+	/* The RM call in flight may be writing the rest. */
+	if (p->busy) {
+		seq_printf(s, " parcel busy pages %lu", p->nr);
+		return;
+	}
 	seq_printf(s, " parcel %#x parcel_label %u entries %zu pages %lu acl_entries %zu guest_perms %#x",
 		   p->rm.mem_handle, p->rm.label, p->rm.n_mem_entries,
 		   p->nr, p->rm.n_acl_entries, p->rm.acl_entries[0].perms);

@@ -28,6 +28,8 @@ struct seq_file;
  * @nr_huge: how many of them are 2 MiB folios
  * @meta: bytes of kernel memory the parcel takes (this structure, its
  *	memory entries and ACL)
+ * @busy: an RM call about it (give or take back) is in flight without the
+ *	file's bindings_lock; nothing but that call changes it meanwhile
  */
 struct gunyah_parcel {
 	struct gunyah_rm_mem_parcel rm;
@@ -36,12 +38,14 @@ struct gunyah_parcel {
 	unsigned long nr_folios;
 	unsigned long nr_huge;
 	size_t meta;
+	bool busy;
 };
 
-int gunyah_parcel_give(struct gunyah_binding *b, u32 label);
+int gunyah_parcel_give(struct gunyah_binding *b, u32 label, u32 *handle);
 int gunyah_parcel_prepare(struct gunyah_binding *b);
 void gunyah_parcel_drain_lru(void);
 int gunyah_parcel_reclaim(struct gunyah_binding *b);
+int gunyah_parcel_take_back(struct gunyah_binding *b, bool *was_given);
 bool gunyah_parcels_fit(unsigned long n);
 void gunyah_parcel_show(const struct gunyah_parcel *p, struct seq_file *s);
 void gunyah_mem_stats_show(struct seq_file *s);

@@ -2,7 +2,8 @@
 /*
  * A lend whose reply never comes: the RM may have taken the pages, so the
  * driver must treat them as given for good. They stay counted as lent, out
- * of every host mapping, and the VM is kept rather than freed.
+ * of every host mapping, and the VM is kept rather than freed. While the
+ * driver waits for that reply, the host uses the rest of the file.
  *
  * Needs the simulated RM, which can drop a reply; it leaves the pages with
  * the RM on purpose, so it runs last of the gunyah kselftests.
@@ -10,12 +11,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/falloc.h>
@@ -80,6 +83,82 @@ TEST(lend_without_reply_stays_given)
 	close(gmem);
 	EXPECT_EQ(lent + SZ_2M / SZ_4K, gh_mem_total("pages_lent"));
 	EXPECT_EQ(SZ_2M / SZ_4K, gh_sim_counter("pages_lent"));
+	close(dev);
+}
+
+struct start_args {
+	int vm;
+	int ret;
+	int err;
+};
+
+static void *start_vm(void *arg)
+{
+	struct start_args *a = arg;
+
+	a->ret = ioctl(a->vm, GH_VM_START, 0);
+	a->err = errno;
+	return NULL;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Issue 11, item 9: while the RM takes its time over a lend (here: its
+ * reply never comes, and the driver waits 2 s for it), the host faults on
+ * the rest of the same file without waiting for it.
+ */
+TEST(host_faults_do_not_wait_for_a_slow_lend)
+{
+	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE + SZ_1M,
+				      .size = SZ_64K };
+	struct start_args a = { .vm = -1 };
+	int dev, gmem;
+	pthread_t t;
+	double t0, t1;
+	unsigned char *p;
+
+	dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
+	if (dev < 0 && errno == ENOENT)
+		SKIP(return, "no /dev/gunyah: no Gunyah and no simulated RM");
+	ASSERT_GE(dev, 0);
+	if (access(GH_SIM "/control", W_OK))
+		SKIP(return, "needs the simulated RM to drop a reply; a real RM cannot be made to");
+	a.vm = ioctl(dev, GH_CREATE_VM, 0);
+	ASSERT_GE(a.vm, 0);
+	gmem = gh_create_mem(dev, 4 * SZ_1M, 0);
+	ASSERT_GE(gmem, 0);
+	ASSERT_EQ(0, gh_write_dtb(gmem, SZ_1M, SZ_64K, GH_GUEST_BASE));
+	ASSERT_EQ(0, gh_map(a.vm, gmem, GH_GUEST_BASE, 0, SZ_2M,
+			    GH_MEM_FORCE_LEND | GH_MEM_ALLOW_RWX));
+	ASSERT_EQ(0, ioctl(a.vm, GH_VM_SET_DTB_CONFIG, &d));
+	p = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE, MAP_SHARED, gmem, 3 * SZ_1M);
+	ASSERT_NE(MAP_FAILED, p);
+
+	ASSERT_EQ(0, gh_write_file(TIMEOUT_FILE, "2000"));
+	ASSERT_EQ(0, gh_sim_ctl("drop 0x51000012 1"));	/* MEM_LEND */
+	ASSERT_EQ(0, pthread_create(&t, NULL, start_vm, &a));
+	usleep(300 * 1000);
+	t0 = now_s();
+	p[0] = 0x5a;
+	t1 = now_s();
+	pthread_join(t, NULL);
+	ASSERT_EQ(0, gh_write_file(TIMEOUT_FILE, "30000"));
+
+	EXPECT_EQ(-1, a.ret);
+	EXPECT_EQ(ETIMEDOUT, a.err);
+	TH_LOG("host fault during the lend took %.3f s", t1 - t0);
+	EXPECT_GT(0.5, t1 - t0);
+	EXPECT_EQ(0x5a, p[0]);
+	munmap(p, SZ_4K);
+	close(a.vm);
+	close(gmem);
 	close(dev);
 }
 
