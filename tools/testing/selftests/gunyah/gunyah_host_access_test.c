@@ -256,6 +256,24 @@ static int route_file(const struct route *r, int how)
 	return all_zero(buf, sizeof(buf)) ? ret : R_LEAK;
 }
 
+/*
+ * No second open of the file, with O_DIRECT or without: its anonymous
+ * inode has no open operation (ENXIO).
+ */
+static int route_reopen(const struct route *r, int flags)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", r->pid, r->gmem);
+	fd = open(path, O_RDONLY | O_CLOEXEC | flags);
+	if (fd >= 0) {
+		close(fd);
+		return R_LEAK;
+	}
+	return errno;
+}
+
 /* Nothing copies the file to one of another filesystem (EXDEV). */
 static int route_copy_range(const struct route *r, int unused)
 {
@@ -699,6 +717,8 @@ TEST_F(host, file_reads)
 	    { "sendfile", route_file, F_SENDFILE, EINVAL },
 	    { "sendfile at an offset", route_file, F_SENDFILE_AT, ESPIPE },
 	    { "copy_file_range", route_copy_range, 0, EXDEV },
+	    { "open of /proc/PID/fd/N", route_reopen, 0, ENXIO },
+	    { "O_DIRECT open of /proc/PID/fd/N", route_reopen, O_DIRECT, ENXIO },
 	    { "io_uring read", route_uring_file_read, 0, EINVAL });
 }
 
@@ -724,6 +744,46 @@ TEST_F(host, io_uring)
 	RUN({ "IORING_OP_WRITE from", route_uring_pipe, 1, EFAULT },
 	    { "IORING_OP_READV into", route_uring_pipe, 0, EFAULT },
 	    { "IORING_REGISTER_BUFFERS", route_uring_register, 0, EFAULT });
+}
+
+/*
+ * A fixed buffer registered before the lend holds a long-term pin of the
+ * pages: the lend is refused (EBUSY) and the memory stays the host's until
+ * the buffer is unregistered; then the start lends it.
+ */
+TEST_F(host, io_uring_pin_taken_before_the_lend)
+{
+	int vm = ioctl(self->dev, GH_CREATE_VM, 0), gmem;
+	struct iovec iov;
+	struct ring ring;
+	unsigned char *p;
+
+	ASSERT_LE(0, vm);
+	gmem = gh_setup_bootable_flags(self->dev, vm, variant->flags);
+	ASSERT_LE(0, gmem);
+	p = map_image(gmem);
+	ASSERT_NE(MAP_FAILED, p);
+	memset(p, MARK, SZ_64K);
+	ASSERT_EQ(0, ring_open(&ring));
+	iov.iov_base = p;
+	iov.iov_len = IMAGE_SIZE;
+	ASSERT_EQ(0, syscall(__NR_io_uring_register, ring.fd,
+			     IORING_REGISTER_BUFFERS, &iov, 1));
+	EXPECT_EQ(-1, ioctl(vm, GH_VM_START, 0));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(IMAGE_SIZE / SZ_4K, gh_mem_total("pages_lent"));
+	EXPECT_EQ(MARK, gh_read_byte(p + SZ_64K - 1));
+
+	ASSERT_EQ(0, syscall(__NR_io_uring_register, ring.fd,
+			     IORING_UNREGISTER_BUFFERS, NULL, 0));
+	EXPECT_EQ(0, ioctl(vm, GH_VM_START, 0)) TH_LOG("start: %s",
+						       strerror(errno));
+	EXPECT_EQ(2 * IMAGE_SIZE / SZ_4K, gh_mem_total("pages_lent"));
+	EXPECT_EQ(-1, gh_read_byte(p));
+	ring_close(&ring);
+	munmap(p, IMAGE_SIZE);
+	close(vm);
+	close(gmem);
 }
 
 TEST_HARNESS_MAIN
