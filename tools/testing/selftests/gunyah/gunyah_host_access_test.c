@@ -6,13 +6,14 @@
  * memory through a mapping made and written before the lend and through
  * one made after it, from the owning process and from a forked one: a
  * touch, a fresh mapping, MADV_POPULATE, /proc/PID/mem, process_vm_readv,
- * ptrace, read/splice/sendfile/copy_file_range of the file, a pipe,
- * vmsplice, tmpfs and O_DIRECT block I/O, and io_uring (a write from the
- * mapping, a read into it, and a registration of it as a fixed buffer,
- * which pins with FOLL_LONGTERM). Each must be refused with its errno (or
- * SIGBUS for a touch) and return no byte of the guest's image; afterwards
- * the VM still holds all of it, and its teardown gives every page back,
- * zeroed.
+ * ptrace, read/splice/sendfile/copy_file_range of the file and a second
+ * open of it, a pipe, vmsplice, tmpfs and O_DIRECT block I/O, and io_uring
+ * (a write from the mapping, a read into it, and a registration of it as a
+ * fixed buffer, which pins with FOLL_LONGTERM). Each must be refused with
+ * its errno (or SIGBUS for a touch) and return no byte of the guest's
+ * image; afterwards the VM still holds all of it, and its teardown gives
+ * every page back, zeroed. A fixed buffer registered before the lend makes
+ * the lend fail (EBUSY) until it is unregistered.
  *
  * Every case runs on the simulated RM and on a real hypervisor alike: on
  * the real one an access that got through would also be a stage-2 fault.
@@ -173,6 +174,16 @@ static int route_process_vm(const struct route *r, int write)
  * process attaches to the owner (init's tests run as root: CAP_SYS_PTRACE).
  * Returns the tracee, or -1.
  */
+static void ptrace_release(pid_t pid, bool own_child)
+{
+	if (own_child) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+	} else {
+		ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	}
+}
+
 static pid_t ptrace_stop(const struct route *r, bool *own_child)
 {
 	pid_t pid = r->pid;
@@ -191,9 +202,10 @@ static pid_t ptrace_stop(const struct route *r, bool *own_child)
 	} else if (ptrace(PTRACE_ATTACH, pid, NULL, NULL)) {
 		return -1;
 	}
-	if (waitpid(pid, &st, __WALL) != pid || !WIFSTOPPED(st))
-		return -1;
-	return pid;
+	if (waitpid(pid, &st, __WALL) == pid && WIFSTOPPED(st))
+		return pid;
+	ptrace_release(pid, *own_child);
+	return -1;
 }
 
 static int route_ptrace(const struct route *r, int poke)
@@ -216,12 +228,7 @@ static int route_ptrace(const struct route *r, int poke)
 		if (word != -1)
 			ret = R_LEAK;
 	}
-	if (own_child) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, __WALL);
-	} else {
-		ptrace(PTRACE_DETACH, pid, NULL, NULL);
-	}
+	ptrace_release(pid, own_child);
 	return ret;
 }
 
