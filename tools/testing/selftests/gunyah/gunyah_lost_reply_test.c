@@ -34,18 +34,32 @@ static int reads_sigbus(const unsigned char *p)
 	return gh_read_byte(p) == -1;
 }
 
-TEST(lend_without_reply_stays_given)
-{
-	long long lent, unknown;
-	unsigned char *p, *q;
-	int dev, vm, gmem;
+/* /dev/gunyah on the simulated RM, which can drop a reply. */
+FIXTURE(lost_reply) {
+	int dev;
+};
 
-	dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
-	if (dev < 0 && errno == ENOENT)
+FIXTURE_SETUP(lost_reply)
+{
+	self->dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
+	if (self->dev < 0 && errno == ENOENT)
 		SKIP(return, "no /dev/gunyah: no Gunyah and no simulated RM");
-	ASSERT_GE(dev, 0);
+	ASSERT_GE(self->dev, 0);
 	if (access(GH_SIM "/control", W_OK))
 		SKIP(return, "needs the simulated RM to drop a reply; a real RM cannot be made to");
+}
+
+FIXTURE_TEARDOWN(lost_reply)
+{
+	gh_close(&self->dev);
+}
+
+TEST_F(lost_reply, lend_without_reply_stays_given)
+{
+	long long lent, unknown;
+	int dev = self->dev, vm, gmem;
+	unsigned char *p, *q;
+
 	lent = gh_mem_total("pages_lent");
 	unknown = gh_mem_total("parcels_unknown");
 
@@ -83,7 +97,6 @@ TEST(lend_without_reply_stays_given)
 	close(gmem);
 	EXPECT_EQ(lent + SZ_2M / SZ_4K, gh_mem_total("pages_lent"));
 	EXPECT_EQ(SZ_2M / SZ_4K, gh_sim_counter("pages_lent"));
-	close(dev);
 }
 
 struct start_args {
@@ -114,22 +127,16 @@ static double now_s(void)
  * reply never comes, and the driver waits 2 s for it), the host faults on
  * the rest of the same file without waiting for it.
  */
-TEST(host_faults_do_not_wait_for_a_slow_lend)
+TEST_F(lost_reply, host_faults_do_not_wait_for_a_slow_lend)
 {
 	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE + SZ_1M,
 				      .size = SZ_64K };
 	struct start_args a = { .vm = -1 };
-	int dev, gmem;
+	int dev = self->dev, gmem;
 	pthread_t t;
 	double t0, t1;
 	unsigned char *p;
 
-	dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
-	if (dev < 0 && errno == ENOENT)
-		SKIP(return, "no /dev/gunyah: no Gunyah and no simulated RM");
-	ASSERT_GE(dev, 0);
-	if (access(GH_SIM "/control", W_OK))
-		SKIP(return, "needs the simulated RM to drop a reply; a real RM cannot be made to");
 	a.vm = ioctl(dev, GH_CREATE_VM, 0);
 	ASSERT_GE(a.vm, 0);
 	gmem = gh_create_mem(dev, 4 * SZ_1M, 0);
@@ -159,7 +166,6 @@ TEST(host_faults_do_not_wait_for_a_slow_lend)
 	munmap(p, SZ_4K);
 	close(a.vm);
 	close(gmem);
-	close(dev);
 }
 
 TEST_HARNESS_MAIN
