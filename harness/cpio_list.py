@@ -9,7 +9,7 @@ kselftest-list.txt that init reads to know what to run) and, from VMM_DIR,
 the example VMM and its guest as /gunyah/gh_vmm and /gunyah/guest.bin,
 and gh_linux; with GUEST_IMAGE, the Linux guest's kernel Image and
 initramfs as /gunyah/linux/Image and /gunyah/linux/initramfs.cpio.gz (the
-Image is stored as it is: the whole initramfs is gzipped).
+Image is stored as it is: the whole initramfs is compressed).
 """
 import os
 import sys
