@@ -52,7 +52,9 @@
  * @remaining: continuations still expected
  * @seq: sequence number of the message
  * @msg_id: message id of the message
- * @buf: payload received so far (everything after the 8-byte headers)
+ * @buf: payload received so far (everything after the 8-byte headers);
+ *	allocated with the RPC core, for the largest message the RM may send,
+ *	so that receiving never needs memory
  * @size: bytes in @buf
  */
 struct gunyah_rm_rx {
@@ -108,7 +110,8 @@ struct gunyah_rm {
  * @done: completed when the fields below are final
  * @ret: 0, or -EIO if the reply could not be reassembled
  * @rm_error: the RM's error code from the reply
- * @payload: the reply's payload after the error code (owned by the caller)
+ * @payload: room for the reply's payload after the error code, allocated
+ *	before the request is sent (if the caller wants it; it then owns it)
  * @size: bytes in @payload
  */
 struct gunyah_rm_pending {
@@ -254,8 +257,10 @@ static struct gunyah_rm_pending *gunyah_rm_claim(struct gunyah_rm *rm, u16 seq,
 
 static void gunyah_rm_rx_reset(struct gunyah_rm *rm)
 {
-	kfree(rm->rx.buf);
+	u8 *buf = rm->rx.buf;
+
 	memset(&rm->rx, 0, sizeof(rm->rx));
+	rm->rx.buf = buf;
 }
 
 /* Give up on the message in reassembly; its caller, if any, gets -EIO. */
@@ -295,12 +300,9 @@ static void gunyah_rm_dispatch_reply(struct gunyah_rm *rm)
 	} else {
 		p->rm_error = get_unaligned_le32(rm->rx.buf);
 		p->size = rm->rx.size - sizeof(__le32);
-		/* Hand the buffer over, the payload after the error code. */
-		if (p->size) {
-			memmove(rm->rx.buf, rm->rx.buf + sizeof(__le32), p->size);
-			p->payload = rm->rx.buf;
-			rm->rx.buf = NULL;
-		}
+		/* Into the caller's buffer, allocated before it sent. */
+		if (p->payload)
+			memcpy(p->payload, rm->rx.buf + sizeof(__le32), p->size);
 	}
 	complete(&p->done);
 	gunyah_rm_rx_reset(rm);
@@ -344,13 +346,6 @@ static void gunyah_rm_rx_start(struct gunyah_rm *rm,
 		return;
 	}
 
-	/* Room for this payload and the most the continuations can carry. */
-	rm->rx.buf = kmalloc(len + cont * GUNYAH_RM_FRAG_PAYLOAD, GFP_KERNEL);
-	if (!rm->rx.buf) {
-		rm->rx.active = true;
-		gunyah_rm_rx_abort(rm, "out of memory");
-		return;
-	}
 	memcpy(rm->rx.buf, payload, len);
 	rm->rx.size = len;
 	rm->rx.active = true;
@@ -375,6 +370,10 @@ static void gunyah_rm_rx_continue(struct gunyah_rm *rm,
 		return;
 	}
 
+	if (rm->rx.size + len > GUNYAH_RM_MAX_MSG_PAYLOAD) {
+		gunyah_rm_rx_abort(rm, "longer than any message");
+		return;
+	}
 	memcpy(rm->rx.buf + rm->rx.size, payload, len);
 	rm->rx.size += len;
 	if (!--rm->rx.remaining)
@@ -470,6 +469,14 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
+	/* Room for any reply: once the request is sent, nothing may fail. */
+	if (resp) {
+		p->payload = kmalloc(GUNYAH_RM_MAX_MSG_PAYLOAD, GFP_KERNEL);
+		if (!p->payload) {
+			kfree(p);
+			return -ENOMEM;
+		}
+	}
 	p->msg_id = msg_id;
 	init_completion(&p->done);
 
@@ -513,7 +520,7 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
 			p->rm_error);
 		ret = gunyah_rm_error_remap(p->rm_error);
 	}
-	if (!ret && resp) {
+	if (!ret && resp && p->size) {
 		*resp = p->payload;
 		p->payload = NULL;
 	}
@@ -597,6 +604,11 @@ struct gunyah_rm *gunyah_rm_create(struct device *dev,
 	rm = kzalloc(sizeof(*rm), GFP_KERNEL);
 	if (!rm)
 		return ERR_PTR(-ENOMEM);
+	rm->rx.buf = kmalloc(GUNYAH_RM_MAX_MSG_PAYLOAD, GFP_KERNEL);
+	if (!rm->rx.buf) {
+		kfree(rm);
+		return ERR_PTR(-ENOMEM);
+	}
 
 	rm->dev = dev;
 	rm->t = t;
@@ -620,7 +632,7 @@ void gunyah_rm_destroy(struct gunyah_rm *rm)
 {
 	WARN_ON(!xa_empty(&rm->calls));
 	xa_destroy(&rm->calls);
-	gunyah_rm_rx_reset(rm);
+	kfree(rm->rx.buf);
 	rm->t->rm = NULL;
 	mutex_destroy(&rm->send_lock);
 	mutex_destroy(&rm->call_lock);
