@@ -168,4 +168,90 @@ TEST_F(lost_reply, host_faults_do_not_wait_for_a_slow_lend)
 	close(gmem);
 }
 
+/* What the driver and the simulated RM count as lent and shared. */
+struct held {
+	long long drv_lent, sim_lent, drv_shared, sim_shared;
+};
+
+static void held_now(struct held *h)
+{
+	h->drv_lent = gh_mem_total("pages_lent");
+	h->sim_lent = gh_sim_counter("pages_lent");
+	h->drv_shared = gh_mem_total("pages_shared");
+	h->sim_shared = gh_sim_counter("pages_shared");
+}
+
+/*
+ * Each memory call of a VM's life with its reply lost: MEM_LEND and
+ * MEM_SHARE at start, MEM_RECLAIM at teardown. Whatever the RM may hold
+ * afterwards, the driver counts too, keeps out of the host's reach, and
+ * never frees; where the RM did the call, both count the same.
+ */
+TEST_F(lost_reply, every_memory_call_without_reply_keeps_what_the_rm_may_hold)
+{
+	static const struct {
+		const char *name;
+		unsigned int msg_id;
+		bool start_fails;
+	} calls[] = {
+		{ "MEM_LEND", 0x51000012, true },
+		{ "MEM_SHARE", 0x51000013, true },
+		{ "MEM_RECLAIM", 0x51000015, false },
+	};
+	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE + SZ_1M,
+				      .size = SZ_64K };
+	struct held before, after;
+	unsigned char *p;
+	int vm, gmem, ret;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		TH_LOG("%s: its reply lost", calls[i].name);
+		vm = ioctl(self->dev, GH_CREATE_VM, 0);
+		ASSERT_LE(0, vm);
+		gmem = gh_create_mem(self->dev, 4 * SZ_1M, 0);
+		ASSERT_LE(0, gmem);
+		ASSERT_EQ(0, gh_write_dtb(gmem, SZ_1M, SZ_64K, GH_GUEST_BASE));
+		ASSERT_EQ(0, gh_map(vm, gmem, GH_GUEST_BASE, 0, SZ_2M,
+				    GH_MEM_FORCE_LEND | GH_MEM_ALLOW_RWX));
+		ASSERT_EQ(0, gh_map(vm, gmem, 0xc0000000UL, SZ_2M, SZ_1M,
+				    GH_MEM_FORCE_SHARE | GH_MEM_ALLOW_READ |
+				    GH_MEM_ALLOW_WRITE));
+		ASSERT_EQ(0, ioctl(vm, GH_VM_SET_DTB_CONFIG, &d));
+		p = mmap(NULL, SZ_2M, PROT_READ, MAP_SHARED, gmem, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		held_now(&before);
+
+		ASSERT_EQ(0, gh_write_file(TIMEOUT_FILE, "300"));
+		ASSERT_EQ(0, gh_sim_ctl("drop %#x 1", calls[i].msg_id));
+		ret = ioctl(vm, GH_VM_START, 0);
+		EXPECT_EQ(calls[i].start_fails ? -1 : 0, ret);
+		if (ret)
+			EXPECT_EQ(ETIMEDOUT, errno);
+		close(vm);
+		ASSERT_EQ(0, gh_write_file(TIMEOUT_FILE, "30000"));
+		held_now(&after);
+
+		/* Lost at start: the RM did it, and both count it. */
+		if (calls[i].start_fails) {
+			EXPECT_EQ(after.sim_lent - before.sim_lent,
+				  after.drv_lent - before.drv_lent);
+			EXPECT_EQ(after.sim_shared - before.sim_shared,
+				  after.drv_shared - before.drv_shared);
+		}
+		/* Whatever the RM may hold, the driver holds too. */
+		EXPECT_LE(after.sim_lent - before.sim_lent,
+			  after.drv_lent - before.drv_lent);
+		EXPECT_LE(after.sim_shared - before.sim_shared,
+			  after.drv_shared - before.drv_shared);
+		EXPECT_LT(0, after.drv_lent - before.drv_lent +
+			     after.drv_shared - before.drv_shared);
+		/* And keeps lent pages out of the host's reach. */
+		if (after.drv_lent > before.drv_lent)
+			EXPECT_EQ(-1, gh_read_byte(p));
+		munmap(p, SZ_2M);
+		close(gmem);
+	}
+}
+
 TEST_HARNESS_MAIN
