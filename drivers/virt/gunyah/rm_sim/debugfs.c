@@ -70,6 +70,13 @@
  *                              RETRY and takes no resume data.
  *     wake                     not queued: ends a "block" or "cpu_off"
  *                              sleep now.
+ *     retry_forever            not queued: from now on every run fails
+ *                              with RETRY (and counts in "runs"), as if
+ *                              the hypervisor never got to run the vCPU,
+ *                              queued entries waiting; the driver's run
+ *                              loop spins until "retry_stop", VM_RESET or
+ *                              the VM's end.
+ *     retry_stop               not queued: ends "retry_forever".
  *                              With nothing queued a run returns
  *                              EXPECTS_WAKEUP (the guest is idle); queuing
  *                              an entry for a vCPU that waits (and does not

@@ -169,6 +169,8 @@ struct rm_sim_vcpu_cmd {
  * @off: powered off by a "cpu_off" entry, until "wake"
  * @gone: it powered the VM off ("poweroff"): its runs fail with BUSY, as
  *	the public hypervisor's do once the RM has killed the vCPU
+ * @retrying: every run fails with RETRY ("retry_forever"), until
+ *	"retry_stop"
  * @read_pending: the last run returned VMMIO_READ; the next run's
  *	resume_data[0] is the value read
  * @last_read: the last value recorded that way
@@ -186,6 +188,7 @@ struct rm_sim_vcpu {
 	bool asleep;
 	bool off;
 	bool gone;
+	bool retrying;
 	bool read_pending;
 	u64 last_read;
 	u64 runs;
