@@ -32,6 +32,10 @@
  *                              once: VM_STATUS EXITED and VM_EXITED follow
  *                              the reply at once, before its caller has
  *                              run again.
+ *   exit_on_start_early        the same, but the exit's notifications come
+ *                              before the VM_START reply, as when the
+ *                              host reads them before the caller runs
+ *                              again: no race decides the order.
  *   clear                      disarm every fault not yet fired.
  *   vcpu <vmid> <index> <op> [operands]
  *                              queue what vCPU <index> of a VM (which has
@@ -251,9 +255,11 @@ int rm_sim_command(struct gunyah_rm_sim *sim, const char *cmd)
 	else if (!strcmp(argv[0], "clear") && !n)
 		ret = rm_sim_clear_faults(sim);
 	else if (!strcmp(argv[0], "sleepy") && !n)
-		ret = rm_sim_arm_exit_fault(sim, false);
+		ret = rm_sim_arm_exit_fault(sim, RM_SIM_SLEEPY);
 	else if (!strcmp(argv[0], "exit_on_start") && !n)
-		ret = rm_sim_arm_exit_fault(sim, true);
+		ret = rm_sim_arm_exit_fault(sim, RM_SIM_EXIT_ON_START);
+	else if (!strcmp(argv[0], "exit_on_start_early") && !n)
+		ret = rm_sim_arm_exit_fault(sim, RM_SIM_EXIT_ON_START_EARLY);
 out:
 	kfree(buf);
 	return ret;
