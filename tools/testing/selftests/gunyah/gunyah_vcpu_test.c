@@ -327,37 +327,6 @@ static long long runs_beyond(int vmid, int i, long long n)
 	return runs;
 }
 
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-/* Signals a run that has not returned 3 s after the start, unless done. */
-struct watchdog {
-	pthread_t runner;
-	int done;
-	int fired;
-};
-
-static void *watchdog_thread(void *arg)
-{
-	struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
-	struct watchdog *w = arg;
-	int i;
-
-	for (i = 0; i < 300; i++) {
-		if (__atomic_load_n(&w->done, __ATOMIC_ACQUIRE))
-			return NULL;
-		nanosleep(&ts, NULL);
-	}
-	w->fired = 1;
-	pthread_kill(w->runner, SIGUSR1);
-	return NULL;
-}
-
 /*
  * A run that spins in the kernel (every vcpu_run says RETRY) gives up as
  * soon as its vCPU is removed: the removal, which holds the VM's lock
@@ -368,13 +337,9 @@ TEST_F(vcpu, removing_a_spinning_vcpu_is_prompt)
 	struct gh_fn_ioeventfd_arg io = { .addr = UART + 0x100, .len = 4 };
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	struct runner r = { .fd = self->vcpu[1] };
-	struct gh_fn_vcpu_arg a = { .id = 1 };
-	struct watchdog w = { };
-	struct timespec t0;
-	pthread_t wd;
 	long long runs;
+	int ret, fired;
 	long took;
-	int ret, err;
 
 	io.fd = eventfd(0, EFD_NONBLOCK);
 	ASSERT_GE(io.fd, 0);
@@ -391,16 +356,9 @@ TEST_F(vcpu, removing_a_spinning_vcpu_is_prompt)
 	EXPECT_EQ(0, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
 	EXPECT_EQ(0x46, self->run[0]->mmio.data[0]);
 
-	w.runner = r.thread;
-	ASSERT_EQ(0, pthread_create(&wd, NULL, watchdog_thread, &w));
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = fn(self->vm, GH_VM_REMOVE_FUNCTION, GH_FN_VCPU, &a, sizeof(a));
-	err = errno;
-	took = ms_since(&t0);
-	__atomic_store_n(&w.done, 1, __ATOMIC_RELEASE);
-	pthread_join(wd, NULL);
-	EXPECT_EQ(0, ret) TH_LOG("remove: %s", strerror(err));
-	EXPECT_EQ(0, w.fired) TH_LOG("the removal waited for a signal to the run");
+	ret = gh_remove_vcpu_watched(self->vm, 1, r.thread, &took, &fired);
+	EXPECT_EQ(0, ret) TH_LOG("remove: %s", strerror(errno));
+	EXPECT_EQ(0, fired) TH_LOG("the removal waited for a signal to the run");
 	EXPECT_GT(2000, took) TH_LOG("the removal took %ld ms", took);
 	ASSERT_EQ(0, join_within(&r, 2))
 		TH_LOG("the run did not return after its removal");
