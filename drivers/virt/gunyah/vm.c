@@ -170,32 +170,6 @@ static int gunyah_vm_wait_status(struct gunyah_vm *vm, u8 status)
 
 /* ---- Lifecycle ------------------------------------------------------------ */
 
-static void gunyah_vm_teardown(struct gunyah_vm *vm);
-
-static int gunyah_vm_alloc_vmid(struct gunyah_vm *vm)
-{
-	struct gunyah_vm_mgr *mgr = vm->mgr;
-	int vmid, ret;
-
-	vmid = gunyah_rm_alloc_vmid(mgr->rm, 0);
-	if (vmid < 0)
-		return vmid;
-
-	vm->vmid = vmid;
-	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_LOAD);
-	ret = xa_insert(&mgr->vms, vmid, vm, GFP_KERNEL);
-	if (ret == -EBUSY) {
-		/* The RM gave out a vmid we think is live: do not free it. */
-		gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_NO_STATE);
-		dev_err(mgr->dev, "RM allocated vmid %d twice\n", vmid);
-		return -EIO;
-	}
-	/* Otherwise the vmid is ours, in LOAD: give it back. */
-	if (ret)
-		gunyah_vm_teardown(vm);
-	return ret;
-}
-
 /**
  * gunyah_vm_has_vmid() - whether the RM has allocated the VM's vmid
  * @vm: the VM
@@ -250,6 +224,14 @@ static int gunyah_vm_reset_step(struct gunyah_vm *vm)
 {
 	int ret;
 
+	/* Left in INIT (VM_INIT never sent), it is reset once initialised. */
+	if (gunyah_vm_rm_status(vm) == GUNYAH_RM_VM_STATUS_INIT) {
+		ret = gunyah_rm_vm_init(vm->mgr->rm, vm->vmid);
+		if (ret && gunyah_vm_rm_status(vm) != GUNYAH_RM_VM_STATUS_INIT_FAILED)
+			return ret;
+		gunyah_vm_advance_rm_status(vm, GUNYAH_RM_VM_STATUS_INIT,
+					    GUNYAH_RM_VM_STATUS_READY);
+	}
 	ret = gunyah_rm_vm_reset(vm->mgr->rm, vm->vmid);
 	if (ret)
 		return ret;
@@ -284,7 +266,8 @@ static void gunyah_vm_teardown(struct gunyah_vm *vm)
 		goto broken;
 
 	status = gunyah_vm_rm_status(vm);
-	if (status == GUNYAH_RM_VM_STATUS_READY ||
+	if (status == GUNYAH_RM_VM_STATUS_INIT ||
+	    status == GUNYAH_RM_VM_STATUS_READY ||
 	    status == GUNYAH_RM_VM_STATUS_EXITED ||
 	    status == GUNYAH_RM_VM_STATUS_INIT_FAILED) {
 		ret = gunyah_vm_teardown_step(vm, "reset", gunyah_vm_reset_step);
@@ -376,6 +359,30 @@ static bool gunyah_vm_guest_exited(struct gunyah_vm *vm)
 	exited = vm->exited;
 	spin_unlock(&vm->status_lock);
 	return exited;
+}
+
+static int gunyah_vm_alloc_vmid(struct gunyah_vm *vm)
+{
+	struct gunyah_vm_mgr *mgr = vm->mgr;
+	int vmid, ret;
+
+	vmid = gunyah_rm_alloc_vmid(mgr->rm, 0);
+	if (vmid < 0)
+		return vmid;
+
+	vm->vmid = vmid;
+	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_LOAD);
+	ret = xa_insert(&mgr->vms, vmid, vm, GFP_KERNEL);
+	if (ret == -EBUSY) {
+		/* The RM gave out a vmid we think is live: do not free it. */
+		gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_NO_STATE);
+		dev_err(mgr->dev, "RM allocated vmid %d twice\n", vmid);
+		return -EIO;
+	}
+	/* Otherwise the vmid is ours, in LOAD: give it back. */
+	if (ret)
+		gunyah_vm_teardown(vm);
+	return ret;
 }
 
 /* Whether a VM that does not run yet can be started. */

@@ -32,6 +32,10 @@
  *                              once: VM_STATUS EXITED and VM_EXITED follow
  *                              the reply at once, before its caller has
  *                              run again.
+ *   exit_on_start_early        the same, but the exit's notifications come
+ *                              before the VM_START reply, as when the
+ *                              host reads them before the caller runs
+ *                              again: no race decides the order.
  *   clear                      disarm every fault not yet fired.
  *   vcpu <vmid> <index> <op> [operands]
  *                              queue what vCPU <index> of a VM (which has
@@ -70,6 +74,13 @@
  *                              RETRY and takes no resume data.
  *     wake                     not queued: ends a "block" or "cpu_off"
  *                              sleep now.
+ *     retry_forever            not queued: from now on every run fails
+ *                              with RETRY (and counts in "runs"), as if
+ *                              the hypervisor never got to run the vCPU,
+ *                              queued entries waiting; the driver's run
+ *                              loop spins until "retry_stop", VM_RESET or
+ *                              the VM's end.
+ *     retry_stop               not queued: ends "retry_forever".
  *                              With nothing queued a run returns
  *                              EXPECTS_WAKEUP (the guest is idle); queuing
  *                              an entry for a vCPU that waits (and does not
@@ -244,9 +255,11 @@ int rm_sim_command(struct gunyah_rm_sim *sim, const char *cmd)
 	else if (!strcmp(argv[0], "clear") && !n)
 		ret = rm_sim_clear_faults(sim);
 	else if (!strcmp(argv[0], "sleepy") && !n)
-		ret = rm_sim_arm_exit_fault(sim, false);
+		ret = rm_sim_arm_exit_fault(sim, RM_SIM_SLEEPY);
 	else if (!strcmp(argv[0], "exit_on_start") && !n)
-		ret = rm_sim_arm_exit_fault(sim, true);
+		ret = rm_sim_arm_exit_fault(sim, RM_SIM_EXIT_ON_START);
+	else if (!strcmp(argv[0], "exit_on_start_early") && !n)
+		ret = rm_sim_arm_exit_fault(sim, RM_SIM_EXIT_ON_START_EARLY);
 out:
 	kfree(buf);
 	return ret;

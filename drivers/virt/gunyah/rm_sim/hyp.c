@@ -397,6 +397,11 @@ static int rm_sim_vcpu_run(struct gunyah_hyp *hyp, u64 capid,
 		goto out;
 	}
 	vcpu->runs++;
+	if (vcpu->retrying) {
+		/* "retry_forever": the hypervisor never gets to run it. */
+		ret = -EAGAIN;
+		goto out;
+	}
 	cmd = list_first_entry_or_null(&vcpu->script, struct rm_sim_vcpu_cmd,
 				       list);
 	if (!vcpu->asleep && cmd && cmd->op == RM_SIM_VCPU_RETRY) {
@@ -501,6 +506,35 @@ static const char * const rm_sim_vcpu_ops[] = {
 	[RM_SIM_VCPU_RETRY]		= "retry",
 };
 
+/* Commands that are not queued but take effect at once. */
+enum rm_sim_vcpu_now {
+	RM_SIM_VCPU_NOW_WAKE,
+	RM_SIM_VCPU_NOW_RETRY_FOREVER,
+	RM_SIM_VCPU_NOW_RETRY_STOP,
+};
+
+static const char * const rm_sim_vcpu_now_ops[] = {
+	[RM_SIM_VCPU_NOW_WAKE]		= "wake",
+	[RM_SIM_VCPU_NOW_RETRY_FOREVER]	= "retry_forever",
+	[RM_SIM_VCPU_NOW_RETRY_STOP]	= "retry_stop",
+};
+
+static void rm_sim_vcpu_now(struct rm_sim_vcpu *vcpu, enum rm_sim_vcpu_now now)
+{
+	switch (now) {
+	case RM_SIM_VCPU_NOW_WAKE:
+		vcpu->asleep = false;
+		vcpu->off = false;
+		break;
+	case RM_SIM_VCPU_NOW_RETRY_FOREVER:
+		vcpu->retrying = true;
+		break;
+	case RM_SIM_VCPU_NOW_RETRY_STOP:
+		vcpu->retrying = false;
+		break;
+	}
+}
+
 /* Operands each op takes after its name. */
 static const unsigned int rm_sim_vcpu_nargs[ARRAY_SIZE(rm_sim_vcpu_ops)] = {
 	[RM_SIM_VCPU_MMIO_WRITE]	= 3,
@@ -523,30 +557,30 @@ int rm_sim_vcpu_command(struct gunyah_rm_sim *sim, int argc, char **argv)
 	struct rm_sim_vm *vm;
 	u64 v[3] = { };
 	u32 vmid, index;
-	bool wake;
-	int op, i, ret;
+	int now, op, i, ret;
 
 	if (argc < 3 || kstrtou32(argv[0], 0, &vmid) || vmid > U16_MAX ||
 	    kstrtou32(argv[1], 0, &index))
 		return -EINVAL;
-	wake = !strcmp(argv[2], "wake");
-	op = wake ? 0 : match_string(rm_sim_vcpu_ops,
-				     ARRAY_SIZE(rm_sim_vcpu_ops), argv[2]);
+	now = match_string(rm_sim_vcpu_now_ops, ARRAY_SIZE(rm_sim_vcpu_now_ops),
+			   argv[2]);
+	op = now >= 0 ? 0 : match_string(rm_sim_vcpu_ops,
+					 ARRAY_SIZE(rm_sim_vcpu_ops), argv[2]);
 	if (op < 0)
 		return -EINVAL;
-	if (argc - 3 != (wake ? 0 : rm_sim_vcpu_nargs[op]))
+	if (argc - 3 != (now >= 0 ? 0 : rm_sim_vcpu_nargs[op]))
 		return -EINVAL;
 	for (i = 3; i < argc; i++)
 		if (kstrtou64(argv[i], 0, &v[i - 3]))
 			return -EINVAL;
-	if (!wake && (op == RM_SIM_VCPU_MMIO_WRITE || op == RM_SIM_VCPU_MMIO_READ)) {
+	if (now < 0 && (op == RM_SIM_VCPU_MMIO_WRITE || op == RM_SIM_VCPU_MMIO_READ)) {
 		/* An access of 1, 2, 4 or 8 bytes, and a value that fits. */
 		if (v[1] > 8 || !is_power_of_2(v[1]) ||
 		    (v[1] < 8 && v[2] >> (8 * v[1])))
 			return -EINVAL;
 	}
 
-	if (!wake) {
+	if (now < 0) {
 		cmd = kzalloc(sizeof(*cmd), GFP_KERNEL);
 		if (!cmd)
 			return -ENOMEM;
@@ -564,9 +598,8 @@ int rm_sim_vcpu_command(struct gunyah_rm_sim *sim, int argc, char **argv)
 	}
 	vcpu = &vm->vcpus[index];
 	ret = 0;
-	if (wake) {
-		vcpu->asleep = false;
-		vcpu->off = false;
+	if (now >= 0) {
+		rm_sim_vcpu_now(vcpu, now);
 	} else if (vcpu->n_script == RM_SIM_MAX_SCRIPT) {
 		ret = -ENOSPC;
 		goto out;

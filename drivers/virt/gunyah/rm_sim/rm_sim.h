@@ -169,6 +169,8 @@ struct rm_sim_vcpu_cmd {
  * @off: powered off by a "cpu_off" entry, until "wake"
  * @gone: it powered the VM off ("poweroff"): its runs fail with BUSY, as
  *	the public hypervisor's do once the RM has killed the vCPU
+ * @retrying: every run fails with RETRY ("retry_forever"), until
+ *	"retry_stop"
  * @read_pending: the last run returned VMMIO_READ; the next run's
  *	resume_data[0] is the value read
  * @last_read: the last value recorded that way
@@ -186,6 +188,7 @@ struct rm_sim_vcpu {
 	bool asleep;
 	bool off;
 	bool gone;
+	bool retrying;
 	bool read_pending;
 	u64 last_read;
 	u64 runs;
@@ -383,6 +386,8 @@ struct rm_sim_req {
  * @boot_context: answer VM_SET_BOOT_CONTEXT instead of UNIMPLEMENTED
  * @sleepy: how many guest exits to defer until the next request ("sleepy")
  * @exit_on_start: the next VM_START's guest exits at once ("exit_on_start")
+ * @exit_early: its exit's notifications come before the VM_START reply
+ *	("exit_on_start_early")
  * @next_cap: next capability id to hand out
  * @vcpu_caps: live vCPUs by capability id
  * @bell_caps: live doorbells by capability id
@@ -436,6 +441,7 @@ struct gunyah_rm_sim {
 	bool boot_context;
 	unsigned int sleepy;
 	bool exit_on_start;
+	bool exit_early;
 	u64 next_cap;
 	struct xarray vcpu_caps;
 	struct xarray bell_caps;
@@ -459,7 +465,19 @@ void rm_sim_flush_notifs(struct gunyah_rm_sim *sim, struct list_head *list);
 int rm_sim_add_fault(struct gunyah_rm_sim *sim, u32 msg_id, u32 nth,
 		     bool drop, u32 rm_error);
 int rm_sim_clear_faults(struct gunyah_rm_sim *sim);
-int rm_sim_arm_exit_fault(struct gunyah_rm_sim *sim, bool at_start);
+/**
+ * enum rm_sim_exit_fault - the faults of a guest's exit, armed from debugfs
+ * @RM_SIM_SLEEPY: "sleepy"
+ * @RM_SIM_EXIT_ON_START: "exit_on_start"
+ * @RM_SIM_EXIT_ON_START_EARLY: "exit_on_start_early"
+ */
+enum rm_sim_exit_fault {
+	RM_SIM_SLEEPY,
+	RM_SIM_EXIT_ON_START,
+	RM_SIM_EXIT_ON_START_EARLY,
+};
+
+int rm_sim_arm_exit_fault(struct gunyah_rm_sim *sim, enum rm_sim_exit_fault f);
 void rm_sim_quiesce(struct gunyah_rm_sim *sim);
 void *rm_sim_resp_alloc(struct rm_sim_req *req, size_t len);
 

@@ -243,19 +243,21 @@ int rm_sim_clear_faults(struct gunyah_rm_sim *sim)
 }
 
 /**
- * rm_sim_arm_exit_fault() - arm the "sleepy" or the "exit_on_start" fault
+ * rm_sim_arm_exit_fault() - arm "sleepy", "exit_on_start" or its early form
  * @sim: the simulated RM
- * @at_start: "exit_on_start" rather than "sleepy"
+ * @f: which
  *
  * Return: 0.
  */
-int rm_sim_arm_exit_fault(struct gunyah_rm_sim *sim, bool at_start)
+int rm_sim_arm_exit_fault(struct gunyah_rm_sim *sim, enum rm_sim_exit_fault f)
 {
 	mutex_lock(&sim->lock);
-	if (at_start)
-		sim->exit_on_start = true;
-	else
+	if (f == RM_SIM_SLEEPY) {
 		sim->sleepy = 1;
+	} else {
+		sim->exit_on_start = true;
+		sim->exit_early = f == RM_SIM_EXIT_ON_START_EARLY;
+	}
 	mutex_unlock(&sim->lock);
 	return 0;
 }

@@ -308,7 +308,7 @@ static u32 rm_sim_vm_start(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 	if (sim->exit_on_start) {
 		sim->exit_on_start = false;
 		rm_sim_vm_exited(sim, vm, GUNYAH_RM_VM_EXIT_PLATFORM_OFF, 0,
-				 &req->late_notifs);
+				 sim->exit_early ? &req->notifs : &req->late_notifs);
 	}
 	return GUNYAH_RM_ERROR_OK;
 }

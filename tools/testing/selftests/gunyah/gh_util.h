@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/gunyah.h>
@@ -334,6 +336,79 @@ static inline long long gh_vm_vmid(int vm)
 	snprintf(path, sizeof(path), GH_DEBUGFS "/vm%d/status",
 		 gh_vm_debugfs_id(vm));
 	return gh_file_value(path, "vmid");
+}
+
+/* Milliseconds since *t0, a CLOCK_MONOTONIC time. */
+static inline long gh_ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * A thread that, 3 s after it started, sends SIGUSR1 to @thread (a vCPU's,
+ * in GH_VCPU_RUN) and sets @fired, unless @done was set first: a test that
+ * waits for the kernel to let that run go fails rather than hangs.
+ */
+struct gh_watchdog {
+	pthread_t thread;
+	int done;
+	int fired;
+};
+
+static inline void *gh_watchdog_thread(void *arg)
+{
+	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	struct gh_watchdog *w = arg;
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		if (__atomic_load_n(&w->done, __ATOMIC_ACQUIRE))
+			return NULL;
+		nanosleep(&tick, NULL);
+	}
+	w->fired = 1;
+	pthread_kill(w->thread, SIGUSR1);
+	return NULL;
+}
+
+/*
+ * GH_VM_REMOVE_FUNCTION of vCPU @id while @runner is in its GH_VCPU_RUN,
+ * under a gh_watchdog: the ioctl's return value (errno kept), in *took_ms
+ * how long it took, in *fired whether the watchdog had to signal the run.
+ */
+static inline int gh_remove_vcpu_watched(int vm, __u32 id, pthread_t runner,
+					 long *took_ms, int *fired)
+{
+	struct gh_fn_vcpu_arg a = { .id = id };
+	struct gh_fn_desc d = {
+		.type = GH_FN_VCPU,
+		.arg_size = sizeof(a),
+		.arg = (__u64)(unsigned long)&a,
+	};
+	struct gh_watchdog w = { .thread = runner };
+	struct timespec t0;
+	pthread_t wd;
+	int ret, err;
+
+	*took_ms = 0;
+	*fired = 0;
+	err = pthread_create(&wd, NULL, gh_watchdog_thread, &w);
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = ioctl(vm, GH_VM_REMOVE_FUNCTION, &d);
+	err = errno;
+	*took_ms = gh_ms_since(&t0);
+	__atomic_store_n(&w.done, 1, __ATOMIC_RELEASE);
+	pthread_join(wd, NULL);
+	*fired = w.fired;
+	errno = err;
+	return ret;
 }
 
 #endif /* __GH_UTIL_H */

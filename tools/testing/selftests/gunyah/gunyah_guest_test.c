@@ -4,7 +4,8 @@
  * bare-metal guest of guest_prog.S with a command table of its own and
  * checks, through the driver, what the guest did: MMIO writes and reads,
  * power-off and reset, an ioeventfd, an irqfd waking a vCPU in WFI,
- * secondary vCPUs started with PSCI CPU_ON, and memory shared both ways.
+ * secondary vCPUs started with PSCI CPU_ON, memory shared both ways, and
+ * removing the vCPU of a guest that spins.
  *
  * The simulated RM runs no guest code, so on the simulator every case is
  * skipped; gunyah_vcpu_test scripts the same exits there.
@@ -416,6 +417,43 @@ TEST_F(guest, irqfd_wakes_wfi)
 TEST_F(guest, irqfd_event_before_start)
 {
 	irqfd_wakes_wfi(_metadata, &self->r, true);
+}
+
+/*
+ * A guest that spins keeps its vCPU's run in the kernel (the hypervisor
+ * returns READY whenever the host is interrupted). Removing the vCPU must
+ * not wait for a signal to the vCPU's thread: the removal returns at once
+ * and the run gives up with ENODEV.
+ */
+TEST_F(guest, removing_a_spinning_vcpu_is_prompt)
+{
+	struct timespec nap = { .tv_nsec = 300 * 1000 * 1000 };
+	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	struct run *r = &self->r;
+	int ret, fired, i;
+	long took;
+
+	ASSERT_EQ(0, create(r, 1, 0));
+	r->prog[0] = CMD(OP_WRITE, DEV_STEP, 4, 1);
+	/* Nothing writes MARK there: the guest spins for good. */
+	r->prog[1] = CMD(OP_WAIT, GH_GUEST_SHM_GPA + SHM_SLOTS, MARK);
+	r->prog[2] = CMD(OP_OFF);
+	ASSERT_EQ(0, start(r));
+	ASSERT_LE(0, wait_for(r, DEV_STEP, 10000));
+	nanosleep(&nap, NULL);
+	ASSERT_FALSE(__atomic_load_n(&r->t[0].done, __ATOMIC_ACQUIRE))
+		TH_LOG("the run ended: error %d", r->t[0].error);
+
+	ret = gh_remove_vcpu_watched(r->g.vm, 0, r->t[0].thread, &took, &fired);
+	EXPECT_EQ(0, ret) TH_LOG("remove: %s", strerror(errno));
+	EXPECT_EQ(0, fired) TH_LOG("the removal waited for a signal to the run");
+	EXPECT_GT(2000, took) TH_LOG("the removal took %ld ms", took);
+	for (i = 0; i < 200 && !__atomic_load_n(&r->t[0].done, __ATOMIC_ACQUIRE); i++)
+		nanosleep(&tick, NULL);
+	EXPECT_TRUE(__atomic_load_n(&r->t[0].done, __ATOMIC_ACQUIRE))
+		TH_LOG("the run did not return within 2 s of the removal");
+	finish(r);
+	EXPECT_EQ(ENODEV, r->t[0].error) TH_LOG("run: %s", strerror(r->t[0].error));
 }
 
 /* vCPUs 1..3, started with PSCI CPU_ON, each write their own id. */

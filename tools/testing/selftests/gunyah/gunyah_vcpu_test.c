@@ -3,7 +3,8 @@
  * VM functions against the simulated Resource Manager, which plays the
  * guest from a script: vCPU fds and their run structure, every exit kind,
  * immediate_exit and signals, ioeventfd and irqfd round trips, vCPUs in
- * parallel threads, and closing fds while vCPUs run.
+ * parallel threads, closing fds while vCPUs run, and removing a vCPU whose
+ * run spins.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -275,6 +276,20 @@ static void *run_thread(void *arg)
 	return NULL;
 }
 
+/* Join r's thread within secs seconds, else signal it out of its run: 0/-1. */
+static int join_within(struct runner *r, int secs)
+{
+	struct timespec limit;
+
+	clock_gettime(CLOCK_REALTIME, &limit);
+	limit.tv_sec += secs;
+	if (!pthread_timedjoin_np(r->thread, NULL, &limit))
+		return 0;
+	pthread_kill(r->thread, SIGUSR1);
+	pthread_join(r->thread, NULL);
+	return -1;
+}
+
 /*
  * The public RM can sleep through a guest's SYSTEM_OFF until a request
  * wakes it: the vCPU that is left off must still see the exit, soon.
@@ -283,23 +298,80 @@ TEST_F(vcpu, exit_seen_when_the_rm_sleeps_through_it)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	struct runner r = { .fd = self->vcpu[0] };
-	struct timespec limit;
 
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
 	ASSERT_EQ(0, gh_sim_ctl("sleepy"));
 	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 poweroff", self->vmid));
 	ASSERT_EQ(0, pthread_create(&r.thread, NULL, run_thread, &r));
-	clock_gettime(CLOCK_REALTIME, &limit);
-	limit.tv_sec += 3;
-	if (pthread_timedjoin_np(r.thread, NULL, &limit)) {
-		pthread_kill(r.thread, SIGUSR1);
-		pthread_join(r.thread, NULL);
-		ASSERT_TRUE(false) TH_LOG("no exit within 3 s of the guest's SYSTEM_OFF");
-	}
+	ASSERT_EQ(0, join_within(&r, 3))
+		TH_LOG("no exit within 3 s of the guest's SYSTEM_OFF");
 	EXPECT_EQ(0, r.ret) TH_LOG("run: %s", strerror(r.err));
 	EXPECT_EQ(GH_VCPU_EXIT_STATUS, self->run[0]->exit_reason);
 	EXPECT_EQ(GH_VM_STATUS_EXITED, self->run[0]->status.status);
 	EXPECT_EQ(1, self->run[0]->status.exit_info.type);
+}
+
+/* Wait up to 2 s until vCPU i has had more than n runs; its runs then. */
+static long long runs_beyond(int vmid, int i, long long n)
+{
+	struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
+	long long runs = -1;
+	int tries;
+
+	for (tries = 0; tries < 200; tries++) {
+		runs = gh_sim_counter("vm.%d.vcpu%d.runs", vmid, i);
+		if (runs > n)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	return runs;
+}
+
+/*
+ * A run that spins in the kernel (every vcpu_run says RETRY) gives up as
+ * soon as its vCPU is removed: the removal, which holds the VM's lock
+ * until the run has left, must not wait for a signal to the vCPU's thread.
+ */
+TEST_F(vcpu, removing_a_spinning_vcpu_is_prompt)
+{
+	struct gh_fn_ioeventfd_arg io = { .addr = UART + 0x100, .len = 4 };
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct runner r = { .fd = self->vcpu[1] };
+	long long runs;
+	int ret, fired;
+	long took;
+
+	io.fd = eventfd(0, EFD_NONBLOCK);
+	ASSERT_GE(io.fd, 0);
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 1 retry_forever", self->vmid));
+	ASSERT_EQ(0, pthread_create(&r.thread, NULL, run_thread, &r));
+	runs = runs_beyond(self->vmid, 1, 0);
+	/* Still spinning: more runs, no return; the VM's ioctls work. */
+	EXPECT_LT(runs, runs_beyond(self->vmid, 1, runs));
+	EXPECT_EQ(EBUSY, pthread_tryjoin_np(r.thread, NULL));
+	EXPECT_EQ(0, fn(self->vm, GH_VM_ADD_FUNCTION, GH_FN_IOEVENTFD, &io,
+			sizeof(io)));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x46", self->vmid, UART));
+	EXPECT_EQ(0, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
+	EXPECT_EQ(0x46, self->run[0]->mmio.data[0]);
+
+	ret = gh_remove_vcpu_watched(self->vm, 1, r.thread, &took, &fired);
+	EXPECT_EQ(0, ret) TH_LOG("remove: %s", strerror(errno));
+	EXPECT_EQ(0, fired) TH_LOG("the removal waited for a signal to the run");
+	EXPECT_GT(2000, took) TH_LOG("the removal took %ld ms", took);
+	ASSERT_EQ(0, join_within(&r, 2))
+		TH_LOG("the run did not return after its removal");
+	EXPECT_EQ(-1, r.ret);
+	EXPECT_EQ(ENODEV, r.err) TH_LOG("run: %s", strerror(r.err));
+	/* The VM goes on without it. */
+	EXPECT_EQ(0, fn(self->vm, GH_VM_REMOVE_FUNCTION, GH_FN_IOEVENTFD, &io,
+			sizeof(io)));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 1 retry_stop", self->vmid));
+	ASSERT_EQ(0, gh_sim_ctl("vcpu %d 0 mmio_write %#lx 1 0x47", self->vmid, UART));
+	EXPECT_EQ(0, ioctl(self->vcpu[0], GH_VCPU_RUN, 0));
+	EXPECT_EQ(0x47, self->run[0]->mmio.data[0]);
+	close(io.fd);
 }
 
 TEST_F(vcpu, immediate_exit_and_signals)
