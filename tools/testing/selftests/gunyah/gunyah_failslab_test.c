@@ -29,8 +29,8 @@
  * CONFIG_FAULT_INJECTION_STACKTRACE_FILTER.
  */
 static const char *const knobs[] = {
-	"probability", "task-filter", "times", "interval", "ignore-gfp-wait",
-	"verbose", "require-start", "require-end",
+	"probability", "task-filter", "times", "interval", "space",
+	"ignore-gfp-wait", "verbose", "require-start", "require-end",
 };
 
 #define N_KNOBS		ARRAY_SIZE(knobs)
@@ -304,40 +304,43 @@ static const char *knob_saved(char saved[][32], const char *name)
 }
 
 /*
- * Fail every slab allocation this thread makes inside [start, end) (and
- * only those), at most twice, until failslab_put_back(): xa_insert() tries
- * a node allocation without sleeping, then again with the caller's flags.
+ * Fail the slab allocations this thread makes inside [start, end) (and
+ * only those), @times of them at most, after the first @space bytes of
+ * them, until failslab_put_back().
  */
-static int failslab_in(unsigned long start, unsigned long end)
+static int failslab_in(unsigned long start, unsigned long end, int times,
+		       unsigned long space)
 {
-	char a[32], b[32];
+	char a[32], b[32], t[16], sp[32];
 
 	snprintf(a, sizeof(a), "%#lx", start);
 	snprintf(b, sizeof(b), "%#lx", end);
+	snprintf(t, sizeof(t), "%d", times);
+	snprintf(sp, sizeof(sp), "%lu", space);
 	return failslab_set("require-start", a) || failslab_set("require-end", b) ||
 	       failslab_set("task-filter", "Y") || failslab_set("interval", "1") ||
-	       failslab_set("times", "2") ||
+	       failslab_set("times", t) || failslab_set("space", sp) ||
 	       gh_write_file("/proc/thread-self/make-it-fail", "1") ||
 	       failslab_set("probability", "100") ? -1 : 0;
 }
 
-/* Undo failslab_in(); the failures it injected, or -1. */
-static int failslab_put_back(char saved[][32])
+/* Undo failslab_in(@times); the failures it injected, or -1. */
+static int failslab_put_back(char saved[][32], int times)
 {
 	static const char *const undo[] = {
-		"probability", "task-filter", "interval", "require-start",
-		"require-end",
+		"probability", "task-filter", "interval", "space",
+		"require-start", "require-end",
 	};
-	char times[16];
+	char left[16];
 	unsigned int i;
 	int ret = 0;
 
 	for (i = 0; i < ARRAY_SIZE(undo); i++)
 		ret |= failslab_set(undo[i], knob_saved(saved, undo[i]));
 	ret |= gh_write_file("/proc/thread-self/make-it-fail", "0");
-	ret |= failslab_get("times", times, sizeof(times));
+	ret |= failslab_get("times", left, sizeof(left));
 	ret |= failslab_set("times", knob_saved(saved, "times"));
-	return ret ? -1 : 2 - atoi(times);
+	return ret ? -1 : times - atoi(left);
 }
 
 /*
@@ -367,10 +370,11 @@ TEST_F(failslab, vmid_given_back_when_it_cannot_be_recorded)
 	census_take(&open);
 	requests = gh_sim_counter("requests");
 
-	ASSERT_EQ(0, failslab_in(start, end));
+	/* xa_insert() tries a node allocation without sleeping, then again. */
+	ASSERT_EQ(0, failslab_in(start, end, 2, 0));
 	ret = ioctl(vm, GH_VM_START, 0);
 	err = errno;
-	fired = failslab_put_back(self->saved);
+	fired = failslab_put_back(self->saved, 2);
 	ASSERT_EQ(2, fired) TH_LOG("failures injected in xa_insert: %d", fired);
 	EXPECT_EQ(-1, ret);
 	EXPECT_EQ(ENOMEM, err) TH_LOG("start: %s", strerror(err));
@@ -386,6 +390,156 @@ TEST_F(failslab, vmid_given_back_when_it_cannot_be_recorded)
 	close(vm);
 	close(gmem);
 	census_check(_metadata, &base, "xa_insert, then close", 1);
+}
+
+/* The VM's bindings: how many, and the pages of the one at @gpa. */
+static int bindings(int vm, __u64 gpa, long long *pages)
+{
+	char buf[8192], *p = buf;
+	int n = 0;
+
+	if (gh_vm_file(vm, "memory", buf, sizeof(buf)))
+		return -1;
+	while ((p = strstr(p, "binding gpa "))) {
+		n++;
+		p++;
+	}
+	*pages = gh_vm_binding_value(vm, gpa, "pages");
+	return n;
+}
+
+/*
+ * Issue 11, item 10: GH_VM_MAP_MEM taking a piece out of the middle of a
+ * binding, and putting it back, with their first, second, ... allocation
+ * failed: a failed call changes no binding (no half-done split), and the
+ * VM's teardown leaves nothing either.
+ */
+TEST_F_TIMEOUT(failslab, split_and_bind_fail_cleanly, 300)
+{
+	const __u32 lend = GH_MEM_FORCE_LEND | GH_MEM_ALLOW_RWX;
+	const __u64 hole = GH_GUEST_BASE + SZ_64K;
+	int n, vm, gmem, ret, err, fired, failed = 0;
+	struct census base;
+	long long pages;
+
+	census_take(&base);
+	vm = bootable_vm(_metadata, self->dev, &gmem);
+	ASSERT_LE(0, vm);
+	for (n = 1; n < FAIL_NTH_MAX; n++) {
+		ASSERT_EQ(1, bindings(vm, GH_GUEST_BASE, &pages));
+		ASSERT_EQ(SZ_2M / SZ_4K, pages);
+		nth_arm(self->nth, n);
+		ret = gh_map(vm, gmem, hole, SZ_64K, SZ_64K, lend | GH_MEM_UNMAP);
+		err = errno;
+		fired = nth_fired(self->nth);
+		if (ret) {
+			failed++;
+			EXPECT_EQ(ENOMEM, err) TH_LOG("allocation %d: %s", n, strerror(err));
+			EXPECT_EQ(1, bindings(vm, GH_GUEST_BASE, &pages))
+				TH_LOG("allocation %d failed: bindings", n);
+			EXPECT_EQ(SZ_2M / SZ_4K, pages);
+			if (_metadata->exit_code == KSFT_FAIL)
+				break;
+			continue;
+		}
+		EXPECT_EQ(2, bindings(vm, GH_GUEST_BASE, &pages));
+		EXPECT_EQ(SZ_64K / SZ_4K, pages);
+		/* The piece back, with the same allocation failed. */
+		nth_arm(self->nth, n);
+		ret = gh_map(vm, gmem, hole, SZ_64K, SZ_64K, lend);
+		nth_fired(self->nth);
+		if (ret) {
+			EXPECT_EQ(2, bindings(vm, GH_GUEST_BASE, &pages));
+			ASSERT_EQ(0, gh_map(vm, gmem, hole, SZ_64K, SZ_64K, lend));
+		}
+		EXPECT_EQ(3, bindings(vm, GH_GUEST_BASE, &pages));
+		/* Start again from one binding. */
+		gh_close(&vm);
+		gh_close(&gmem);
+		if (!fired)
+			break;
+		vm = bootable_vm(_metadata, self->dev, &gmem);
+		ASSERT_LE(0, vm);
+	}
+	EXPECT_GT(FAIL_NTH_MAX, n);
+	EXPECT_LT(0, failed);
+	ksft_print_msg("split: %d allocations, %d failures it returned\n",
+		       n - 1, failed);
+	gh_close(&vm);
+	gh_close(&gmem);
+	census_check(_metadata, &base, "split, then close", n);
+}
+
+/* Bindings of a VM and a file enough to fill a maple tree's leaf node. */
+#define MANY		24
+#define MANY_GPA	0xc0000000UL
+#define MANY_STEP	(2 * SZ_64K)
+
+static int bind_many(int vm, int gmem)
+{
+	int i;
+
+	for (i = 0; i < MANY; i++)
+		if (gh_map(vm, gmem, MANY_GPA + i * MANY_STEP, i * MANY_STEP,
+			   SZ_64K, GH_MEM_FORCE_LEND | GH_MEM_ALLOW_RWX))
+			return -1;
+	return 0;
+}
+
+/*
+ * Issue 11, item 10, the maple trees' way: with every allocation of the
+ * trees' stores failing after the first 0, 1, 2, ... nodes of them, a
+ * binding split in the middle either splits, or fails with both trees as
+ * they were. Before, a store that failed between the VM's tree and the
+ * file's left the binding at two ranges of one tree only (and the split's
+ * WARN_ON was reachable); trees whose nodes live in the bindings make no
+ * such store, and the split always succeeds.
+ */
+TEST_F_TIMEOUT(failslab, split_with_tree_nodes_failing, 300)
+{
+	const __u32 lend = GH_MEM_FORCE_LEND | GH_MEM_ALLOW_RWX;
+	const __u64 target = MANY_GPA + (MANY / 2) * MANY_STEP;
+	int k, vm, gmem, many, ret, err, fired, n;
+	unsigned long start, end;
+	struct census base;
+	long long pages;
+
+	if (!knob_saved(self->saved, "require-start")[0])
+		SKIP(return, "no %s: a kernel without %s", FAILSLAB "/require-start",
+		     "CONFIG_FAULT_INJECTION_STACKTRACE_FILTER");
+	ASSERT_EQ(0, ksym_range("mtree_store_range", &start, &end));
+	census_take(&base);
+	for (k = 0; k < 32; k++) {
+		vm = bootable_vm(_metadata, self->dev, &gmem);
+		ASSERT_LE(0, vm);
+		many = gh_create_mem(self->dev, MANY * MANY_STEP, 0);
+		ASSERT_LE(0, many);
+		ASSERT_EQ(0, bind_many(vm, many));
+		/* A maple node is 256 bytes. */
+		ASSERT_EQ(0, failslab_in(start, end, 1000, k * 256UL));
+		ret = gh_map(vm, many, target + SZ_4K * 4,
+			     (MANY / 2) * MANY_STEP + SZ_4K * 4, SZ_4K * 4,
+			     lend | GH_MEM_UNMAP);
+		err = errno;
+		fired = failslab_put_back(self->saved, 1000);
+		n = bindings(vm, target, &pages);
+		TH_LOG("%d nodes, then failures (%d injected): %s, %d bindings",
+		       k, fired, ret ? strerror(err) : "split", n);
+		if (ret) {
+			EXPECT_EQ(ENOMEM, err);
+			EXPECT_EQ(1 + MANY, n);
+			EXPECT_EQ(SZ_64K / SZ_4K, pages);
+		} else {
+			EXPECT_EQ(2 + MANY, n);
+			EXPECT_EQ(4, pages);
+		}
+		close(vm);
+		close(gmem);
+		close(many);
+		census_check(_metadata, &base, "split with tree nodes failing", k);
+		if (_metadata->exit_code == KSFT_FAIL || fired <= 0)
+			break;
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -12,10 +12,15 @@
  * caught and expected), none may return an errno outside the documented
  * set, and once every fd is closed the driver holds no parcel and no page.
  * The kernel's own checkers (KASAN, lockdep, kmemleak) watch the rest.
+ * A run that stops making progress for a minute (a wait in the kernel
+ * that nothing ends: the hung-task detector does not report killable
+ * ones) prints where, with the kernel stacks of its threads, and fails.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -456,6 +461,61 @@ FIXTURE_TEARDOWN(fuzz)
 {
 }
 
+/* Operations done, and the one running, for the watchdog. */
+static unsigned long fuzz_done;
+static unsigned int fuzz_op;
+
+/* Print the kernel stack of each of our threads. */
+static void print_thread_stacks(void)
+{
+	char path[64], buf[4096];
+	struct dirent *d;
+	DIR *dir;
+	ssize_t n;
+
+	dir = opendir("/proc/self/task");
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%.16s/stack", d->d_name);
+		n = gh_read_file(path, buf, sizeof(buf));
+		ksft_print_msg("thread %s kernel stack:\n%s\n", d->d_name,
+			       n > 0 ? buf : "(unreadable)");
+	}
+	closedir(dir);
+}
+
+static void *fuzz_watchdog(void *arg)
+{
+	unsigned long seen = 0, done;
+	int quiet = 0;
+	sigset_t set;
+
+	/* The operations' timers are for the main thread. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	for (;;) {
+		sleep(10);
+		done = __atomic_load_n(&fuzz_done, __ATOMIC_RELAXED);
+		if (done != seen) {
+			seen = done;
+			quiet = 0;
+			continue;
+		}
+		if (++quiet < 6)
+			continue;
+		ksft_print_msg("no progress for 60 s: operation %lu (op %u) does not return\n",
+			       done, __atomic_load_n(&fuzz_op, __ATOMIC_RELAXED));
+		print_thread_stacks();
+		fflush(stdout);
+		_exit(KSFT_FAIL);
+	}
+	return NULL;
+}
+
 /* An hour: "ghdev fuzz" runs 1,000,000 operations under KASAN. */
 TEST_F_TIMEOUT(fuzz, random_operations, 3600)
 {
@@ -464,6 +524,7 @@ TEST_F_TIMEOUT(fuzz, random_operations, 3600)
 	const char *ops_env = getenv("GH_FUZZ_OPS");
 	bool trace = getenv("GH_FUZZ_TRACE");
 	unsigned long n = ops_env ? strtoul(ops_env, NULL, 0) : 20000, i;
+	pthread_t watchdog;
 	uint64_t seed;
 	struct fuzz f;
 
@@ -486,12 +547,17 @@ TEST_F_TIMEOUT(fuzz, random_operations, 3600)
 	for (i = 0; i < NEVENTS; i++)
 		f.event[i] = eventfd(0, EFD_NONBLOCK);
 
+	ASSERT_EQ(0, pthread_create(&watchdog, NULL, fuzz_watchdog, NULL));
 	for (i = 0; i < n; i++) {
 		unsigned int op = below(&f, ARRAY_SIZE(ops));
 
 		if (trace)
 			ksft_print_msg("%lu: op %u\n", i, op);
+		else if (i && !(i % 100000))
+			ksft_print_msg("%lu operations\n", i);
+		__atomic_store_n(&fuzz_op, op, __ATOMIC_RELAXED);
 		ops[op](&f);
+		__atomic_store_n(&fuzz_done, i + 1, __ATOMIC_RELAXED);
 	}
 
 	fuzz_close_all(&f);
