@@ -116,7 +116,8 @@ static int gunyah_binding_give_running(struct gunyah_binding *b)
 	u32 handle;
 	int ret;
 
-	ret = gunyah_parcel_give(b, b->label, &handle);
+	/* Its memory first, without the file's lock. */
+	ret = gunyah_parcel_prepare(b) ?: gunyah_parcel_give(b, b->label, &handle);
 	if (ret)
 		return ret;
 	ret = gunyah_rm_mem_notify(vm->mgr->rm, handle,

@@ -396,7 +396,8 @@ static void gunyah_parcel_unmake(struct gunyah_binding *b)
 
 /**
  * gunyah_parcel_give() - give a binding's memory to its VM as one parcel
- * @b: the binding; the VM's lock is held, the file's bindings_lock is not
+ * @b: the binding, its memory allocated by gunyah_parcel_prepare(); the
+ *	VM's lock is held, the file's bindings_lock is not
  * @label: the parcel's label
  * @handle: set to the parcel's handle
  *
@@ -416,10 +417,6 @@ int gunyah_parcel_give(struct gunyah_binding *b, u32 label, u32 *handle)
 	int ret;
 
 	lockdep_assert_held(&b->vm->lock);
-	/* The memory first, without the lock (also done by a VM's start). */
-	ret = gunyah_parcel_prepare(b);
-	if (ret)
-		return ret;
 	down_write(lock);
 	ret = b->parcel ? 0 : gunyah_parcel_make(b, label);
 	p = b->parcel;
