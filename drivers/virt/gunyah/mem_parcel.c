@@ -14,6 +14,14 @@
  * given: its folios keep their references and never reach the page
  * allocator. The parcels' counters are shown in debugfs ("memory").
  *
+ * A call about a parcel that gave up waiting for its reply may still be
+ * carried out: the parcel then waits for that reply, however late
+ * (&struct gunyah_rm_late), and is not named to the RM meanwhile. A late
+ * MEM_LEND or MEM_SHARE reply gives the handle to reclaim it by, or says
+ * that the RM refused it; a late MEM_RECLAIM reply says whether the RM
+ * gave it back. The reply is applied the next time the parcel is to be
+ * reclaimed; see gunyah_parcel_settle().
+ *
  * A parcel keeps no per-page state: its folios are found again in the
  * page cache (the binding keeps the range from being truncated or punched
  * while it is given), and its entry list is counted before it is
@@ -60,6 +68,7 @@ static struct {
 	atomic64_t parcels_unknown;
 	atomic64_t meta_bytes;
 	atomic64_t lru_drains;
+	atomic64_t late_replies;
 } gunyah_parcel_stats;
 
 /**
@@ -186,6 +195,8 @@ static void gunyah_parcel_free(struct gunyah_parcel *p,
 {
 	struct gunyah_parcel_walk w = { .p = p };
 
+	/* Not armed unless a kernel bug freed a parcel the RM may hold. */
+	gunyah_rm_late_cancel(&p->late);
 	/* The references were taken with the entries. */
 	if (p->rm.n_mem_entries)
 		gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_PUT);
@@ -343,6 +354,33 @@ static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 }
 
 /*
+ * A reply that came after its call gave up: record it for
+ * gunyah_parcel_settle(). Runs where RM replies are received, atomically.
+ */
+static void gunyah_parcel_late_reply(struct gunyah_rm_late *late, int ret,
+				     const void *payload, size_t size)
+{
+	struct gunyah_parcel *p = container_of(late, struct gunyah_parcel, late);
+
+	if (late->msg_id != GUNYAH_RM_RPC_MEM_RECLAIM)
+		ret = gunyah_rm_mem_share_reply(ret, payload, size,
+						&p->late_handle);
+	p->late_ret = ret;
+	/* Pairs with gunyah_parcel_settle(): the reply before the flag. */
+	smp_store_release(&p->late_heard, true);
+	atomic64_inc(&gunyah_parcel_stats.late_replies);
+}
+
+/* After a call about @p: whether it gave up, so that a reply may come. */
+static void gunyah_parcel_note_late(struct gunyah_parcel *p)
+{
+	if (p->late.gave_up) {
+		p->late.gave_up = false;
+		p->outcome = GUNYAH_PARCEL_WAITING;
+	}
+}
+
+/*
  * Make @b's parcel, take lent memory from the host, and publish the parcel
  * as busy: until the RM has answered, punch hole and other reclaims leave
  * it alone and host faults on lent memory get SIGBUS. Called with the
@@ -360,6 +398,8 @@ static int gunyah_parcel_make(struct gunyah_binding *b, u32 label)
 	p->rm.label = label;
 	p->rm.lend = gunyah_binding_lends(b);
 	p->rm.mem_handle = GUNYAH_RM_MEM_HANDLE_INVAL;
+	p->rm.late = &p->late;
+	p->late.fn = gunyah_parcel_late_reply;
 	p->meta = sizeof(*p);
 
 	ret = gunyah_parcel_collect(p, b);
@@ -429,6 +469,7 @@ int gunyah_parcel_give(struct gunyah_binding *b, u32 label, u32 *handle)
 
 	down_write(lock);
 	p->busy = false;
+	gunyah_parcel_note_late(p);
 	if (ret && p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL) {
 		if (!gunyah_rm_outcome_unknown(ret)) {
 			gunyah_parcel_unmake(b);
@@ -436,12 +477,15 @@ int gunyah_parcel_give(struct gunyah_binding *b, u32 label, u32 *handle)
 			return ret;
 		}
 		/*
-		 * The RM may hold the pages under a handle we never learnt:
-		 * they stay referenced, out of the direct map and of every
-		 * host mapping, for good.
+		 * The RM may hold the pages under a handle we have not
+		 * learnt: they stay referenced, out of the direct map and of
+		 * every host mapping, until a late reply tells (or for good).
 		 */
-		pr_err("%s of %lu pages: no usable reply (%d); the pages stay with the RM\n",
-		       p->rm.lend ? "lend" : "share", p->nr, ret);
+		pr_err("%s of %lu pages: no usable reply (%d); the pages stay with the RM%s\n",
+		       p->rm.lend ? "lend" : "share", p->nr, ret,
+		       p->outcome == GUNYAH_PARCEL_WAITING ? " until it answers" : "");
+		if (p->outcome != GUNYAH_PARCEL_WAITING)
+			p->outcome = GUNYAH_PARCEL_LOST;
 		atomic64_inc(&gunyah_parcel_stats.parcels_unknown);
 	}
 	atomic64_inc(&gunyah_parcel_stats.parcels);
@@ -461,12 +505,12 @@ static int gunyah_parcel_reclaimable(struct gunyah_binding *b)
 	struct gunyah_parcel *p = b->parcel;
 
 	/*
-	 * Busy: being given or taken back. Given with an unknown outcome:
-	 * nothing to name in a reclaim. Outliving its VM (see
-	 * gunyah_vm_mem_free()): nobody to ask.
+	 * Busy: being given or taken back. A call about it unanswered, or
+	 * given with an unknown outcome: nothing we may name in a reclaim.
+	 * Outliving its VM (see gunyah_vm_mem_free()): nobody to ask.
 	 */
-	if (p->busy || p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL ||
-	    !b->vm) {
+	if (p->busy || p->outcome != GUNYAH_PARCEL_KNOWN ||
+	    p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL || !b->vm) {
 		atomic64_inc(&gunyah_parcel_stats.reclaim_refused);
 		return -EBUSY;
 	}
@@ -486,6 +530,7 @@ static int gunyah_parcel_ask_back(struct gunyah_binding *b)
 
 	ret = gunyah_rm_mem_reclaim(b->vm->mgr->rm, &p->rm,
 				    p->rm.lend && READ_ONCE(b->vm->guest_ran));
+	gunyah_parcel_note_late(p);
 	if (ret)
 		atomic64_inc(&gunyah_parcel_stats.reclaim_refused);
 	return ret;
@@ -503,6 +548,46 @@ static void gunyah_parcel_returned(struct gunyah_binding *b)
 	gunyah_parcel_unmake(b);
 }
 
+/*
+ * Apply the late reply @b's parcel waited for, if it came: the parcel is
+ * then known to be given (under the handle the reply gave), or not given
+ * (the RM refused it, or gave it back), and @b->parcel is then NULL.
+ * Called with the file's bindings_lock held for write.
+ */
+static void gunyah_parcel_settle(struct gunyah_binding *b)
+{
+	struct gunyah_parcel *p = b->parcel;
+	bool reclaim;
+	int ret;
+
+	if (!p || p->busy || p->outcome != GUNYAH_PARCEL_WAITING)
+		return;
+	/* Pairs with gunyah_parcel_late_reply(): the flag, then the reply. */
+	if (!smp_load_acquire(&p->late_heard))
+		return;
+	p->late_heard = false;
+	ret = p->late_ret;
+	reclaim = p->late.msg_id == GUNYAH_RM_RPC_MEM_RECLAIM;
+	pr_info("late reply to the %s of %lu pages: %d\n",
+		reclaim ? "reclaim" : p->rm.lend ? "lend" : "share", p->nr, ret);
+	if (gunyah_rm_outcome_unknown(ret)) {
+		p->outcome = GUNYAH_PARCEL_LOST;
+		return;
+	}
+	p->outcome = GUNYAH_PARCEL_KNOWN;
+	if (reclaim) {
+		/* Refused: still given, and may be asked for again. */
+		if (!ret)
+			gunyah_parcel_returned(b);
+		return;
+	}
+	atomic64_dec(&gunyah_parcel_stats.parcels_unknown);
+	if (ret)
+		gunyah_parcel_returned(b);
+	else
+		p->rm.mem_handle = p->late_handle;
+}
+
 /**
  * gunyah_parcel_reclaim() - take a binding's parcel back, for a punch
  * @b: the binding; the file's bindings_lock is held for write
@@ -518,6 +603,7 @@ int gunyah_parcel_reclaim(struct gunyah_binding *b)
 	int ret;
 
 	lockdep_assert_held_write(&b->gmem->bindings_lock);
+	gunyah_parcel_settle(b);
 	if (!b->parcel)
 		return 0;
 	ret = gunyah_parcel_reclaimable(b) ?: gunyah_parcel_ask_back(b);
@@ -547,6 +633,8 @@ int gunyah_parcel_take_back(struct gunyah_binding *b, bool *was_given)
 	p = b->parcel;
 	if (was_given)
 		*was_given = p;
+	gunyah_parcel_settle(b);
+	p = b->parcel;
 	ret = p ? gunyah_parcel_reclaimable(b) : 0;
 	if (p && !ret)
 		p->busy = true;
@@ -560,6 +648,8 @@ int gunyah_parcel_take_back(struct gunyah_binding *b, bool *was_given)
 	p->busy = false;
 	if (!ret)
 		gunyah_parcel_returned(b);
+	else
+		gunyah_parcel_settle(b);
 	up_write(lock);
 	return ret;
 }
@@ -595,6 +685,9 @@ void gunyah_parcel_show(const struct gunyah_parcel *p, struct seq_file *s)
 	seq_printf(s, " folios %lu huge_folios %lu rm_msgs %u rm_bytes %u meta_bytes %zu",
 		   p->nr_folios, p->nr_huge, p->rm.tx_msgs, p->rm.tx_bytes,
 		   p->meta);
+	if (p->outcome != GUNYAH_PARCEL_KNOWN)
+		seq_printf(s, " outcome %s", p->outcome == GUNYAH_PARCEL_WAITING ?
+			   "waiting" : "lost");
 }
 
 /**
@@ -616,4 +709,6 @@ void gunyah_mem_stats_show(struct seq_file *s)
 		   atomic64_read(&gunyah_parcel_stats.parcels_unknown),
 		   atomic64_read(&gunyah_parcel_stats.meta_bytes),
 		   atomic64_read(&gunyah_parcel_stats.lru_drains));
+	seq_printf(s, "late_replies %lld\n",
+		   atomic64_read(&gunyah_parcel_stats.late_replies));
 }

@@ -17,6 +17,20 @@ struct gunyah_binding;
 struct seq_file;
 
 /**
+ * enum gunyah_parcel_outcome - what the driver knows of the RM's parcel
+ * @GUNYAH_PARCEL_KNOWN: every call about it was answered
+ * @GUNYAH_PARCEL_WAITING: a call gave up waiting; its reply, when it comes,
+ *	tells what the RM did. Until then the parcel is not named again (a
+ *	reclaimed handle may have gone to another parcel).
+ * @GUNYAH_PARCEL_LOST: no reply will tell: the parcel stays given for good
+ */
+enum gunyah_parcel_outcome {
+	GUNYAH_PARCEL_KNOWN,
+	GUNYAH_PARCEL_WAITING,
+	GUNYAH_PARCEL_LOST,
+};
+
+/**
  * struct gunyah_parcel - memory of one binding, given to the RM
  * @rm: the parcel as the RM knows it: lent or shared, its label, its ACL
  *	and memory entries, its handle
@@ -30,6 +44,12 @@ struct seq_file;
  *	memory entries and ACL)
  * @busy: an RM call about it (give or take back) is in flight without the
  *	file's bindings_lock; nothing but that call changes it meanwhile
+ * @outcome: whether a call about it is still unanswered
+ * @late: hears the reply of that call
+ * @late_heard: set by @late's listener (release), once @late_ret and
+ *	@late_handle are final; applied under the bindings_lock
+ * @late_ret: the late reply's outcome
+ * @late_handle: the handle a late MEM_LEND or MEM_SHARE reply gave
  */
 struct gunyah_parcel {
 	struct gunyah_rm_mem_parcel rm;
@@ -39,6 +59,11 @@ struct gunyah_parcel {
 	unsigned long nr_huge;
 	size_t meta;
 	bool busy;
+	enum gunyah_parcel_outcome outcome;
+	struct gunyah_rm_late late;
+	bool late_heard;
+	int late_ret;
+	u32 late_handle;
 };
 
 int gunyah_parcel_give(struct gunyah_binding *b, u32 label, u32 *handle);

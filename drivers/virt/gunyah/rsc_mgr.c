@@ -21,6 +21,10 @@
  *  - @calls (an xarray with its own lock) maps sequence numbers to waiting
  *    callers. Whoever erases a caller's entry owns completing it: the RX
  *    path when a reply (or an abort) arrives, or the caller on timeout.
+ *    A caller that gave up with a late listener leaves its entry behind,
+ *    owned from then on by the RX path or by gunyah_rm_late_cancel(). The
+ *    RX path tells the listener under the xarray's lock, so a cancel never
+ *    returns while the listener runs, and the listener never runs after it.
  *  - The reassembly state @rx is only touched from gunyah_rm_rx(), which
  *    the transport calls for one message at a time.
  */
@@ -113,6 +117,7 @@ struct gunyah_rm {
  * @payload: room for the reply's payload after the error code, allocated
  *	before the request is sent (if the caller wants it; it then owns it)
  * @size: bytes in @payload
+ * @late: set once the caller gave up waiting: who hears the reply instead
  */
 struct gunyah_rm_pending {
 	u32 msg_id;
@@ -121,6 +126,7 @@ struct gunyah_rm_pending {
 	u32 rm_error;
 	void *payload;
 	size_t size;
+	struct gunyah_rm_late *late;
 };
 
 /**
@@ -239,19 +245,53 @@ static int gunyah_rm_send_request(struct gunyah_rm *rm, u32 msg_id, u16 seq,
 
 /* ---- RX ------------------------------------------------------------------ */
 
-/* Take ownership of the caller waiting on @seq, if its request was @msg_id. */
+/*
+ * Tell a caller's late listener the reply in reassembly: @ret is -EIO if it
+ * could not be read, else 0 and the reply carries an error code.
+ */
+static void gunyah_rm_tell_late(struct gunyah_rm *rm, struct gunyah_rm_late *late,
+				int ret)
+{
+	const void *payload = NULL;
+	size_t size = 0;
+
+	if (!ret) {
+		ret = gunyah_rm_error_remap(get_unaligned_le32(rm->rx.buf));
+		if (!ret) {
+			payload = rm->rx.buf + sizeof(__le32);
+			size = rm->rx.size - sizeof(__le32);
+		}
+	}
+	late->armed = false;
+	late->fn(late, ret, payload, size);
+}
+
+/*
+ * Take ownership of the caller waiting on @seq, if its request was @msg_id.
+ * A caller that gave up waiting is not returned: its late listener is told
+ * @ret (as for gunyah_rm_tell_late()) here, and *@told set.
+ */
 static struct gunyah_rm_pending *gunyah_rm_claim(struct gunyah_rm *rm, u16 seq,
-						 u32 msg_id)
+						 u32 msg_id, int ret, bool *told)
 {
 	struct gunyah_rm_pending *p;
 
+	*told = false;
 	xa_lock(&rm->calls);
 	p = xa_load(&rm->calls, seq);
 	if (p && p->msg_id == msg_id)
 		__xa_erase(&rm->calls, seq);
 	else
 		p = NULL;
+	if (p && p->late) {
+		gunyah_rm_tell_late(rm, p->late, ret);
+		*told = true;
+	}
 	xa_unlock(&rm->calls);
+	if (*told) {
+		kfree(p);
+		return NULL;
+	}
 	return p;
 }
 
@@ -267,11 +307,12 @@ static void gunyah_rm_rx_reset(struct gunyah_rm *rm)
 static void gunyah_rm_rx_abort(struct gunyah_rm *rm, const char *why)
 {
 	struct gunyah_rm_pending *p;
+	bool told;
 
 	dev_warn_ratelimited(rm->dev, "dropping message %#x seq %u: %s\n",
 			     rm->rx.msg_id, rm->rx.seq, why);
 	if (rm->rx.type == GUNYAH_RM_TYPE_REPLY) {
-		p = gunyah_rm_claim(rm, rm->rx.seq, rm->rx.msg_id);
+		p = gunyah_rm_claim(rm, rm->rx.seq, rm->rx.msg_id, -EIO, &told);
 		if (p) {
 			p->ret = -EIO;
 			complete(&p->done);
@@ -283,12 +324,18 @@ static void gunyah_rm_rx_abort(struct gunyah_rm *rm, const char *why)
 static void gunyah_rm_dispatch_reply(struct gunyah_rm *rm)
 {
 	struct gunyah_rm_pending *p;
+	bool told;
 
-	p = gunyah_rm_claim(rm, rm->rx.seq, rm->rx.msg_id);
+	p = gunyah_rm_claim(rm, rm->rx.seq, rm->rx.msg_id,
+			    rm->rx.size < sizeof(__le32) ? -EIO : 0, &told);
 	if (!p) {
-		dev_warn_ratelimited(rm->dev,
-				     "reply %#x seq %u matches no request\n",
-				     rm->rx.msg_id, rm->rx.seq);
+		if (told)
+			dev_info_ratelimited(rm->dev, "late reply %#x seq %u\n",
+					     rm->rx.msg_id, rm->rx.seq);
+		else
+			dev_warn_ratelimited(rm->dev,
+					     "reply %#x seq %u matches no request\n",
+					     rm->rx.msg_id, rm->rx.seq);
 		gunyah_rm_rx_reset(rm);
 		return;
 	}
@@ -426,6 +473,48 @@ void gunyah_rm_rx(struct gunyah_rm *rm, const void *msg, size_t len)
 
 /* ---- Calls ---------------------------------------------------------------- */
 
+/*
+ * The caller waiting on @seq stops waiting, and @p's reply buffer goes.
+ * Without @late the entry goes too; with @late it stays, for @late to hear
+ * the reply, and @p then belongs to whoever erases it. Returns false if
+ * the reply is being delivered right now: @p is then still the caller's.
+ */
+static bool gunyah_rm_give_up(struct gunyah_rm *rm, struct gunyah_rm_pending *p,
+			      u32 seq, struct gunyah_rm_late *late)
+{
+	u32 msg_id = p->msg_id;
+	void *payload = NULL;
+	bool waiting;
+
+	xa_lock(&rm->calls);
+	waiting = xa_load(&rm->calls, seq) == p;
+	if (waiting) {
+		payload = p->payload;
+		p->payload = NULL;
+		if (late) {
+			late->msg_id = msg_id;
+			late->rm = rm;
+			late->seq = seq;
+			late->armed = true;
+			late->gave_up = true;
+			p->late = late;
+		} else {
+			__xa_erase(&rm->calls, seq);
+		}
+	}
+	xa_unlock(&rm->calls);
+	kfree(payload);
+	if (!waiting)
+		return false;
+
+	if (fatal_signal_pending(current))
+		dev_dbg(rm->dev, "killed waiting for %#x seq %u\n", msg_id, seq);
+	else
+		dev_err(rm->dev, "no reply to %#x seq %u%s\n", msg_id, seq,
+			late ? " yet" : "");
+	return true;
+}
+
 /**
  * gunyah_rm_call() - make an RM call and wait for its reply
  * @rm: the RPC core
@@ -452,6 +541,32 @@ void gunyah_rm_rx(struct gunyah_rm *rm, const void *msg, size_t len)
  */
 int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
 		   size_t req_size, void **resp, size_t *resp_size)
+{
+	return gunyah_rm_call_late(rm, msg_id, req, req_size, resp, resp_size,
+				   NULL);
+}
+
+/**
+ * gunyah_rm_call_late() - make an RM call whose late reply is still heard
+ * @rm: the RPC core
+ * @msg_id: as for gunyah_rm_call()
+ * @req: as for gunyah_rm_call()
+ * @req_size: as for gunyah_rm_call()
+ * @resp: as for gunyah_rm_call()
+ * @resp_size: as for gunyah_rm_call()
+ * @late: if not NULL, zeroed before its first use, and not armed: who
+ *	hears the reply should the call give up waiting for it
+ *
+ * As gunyah_rm_call(). When it fails with -ETIMEDOUT, @late is armed: its
+ * listener is called once the reply comes, however late, unless
+ * gunyah_rm_late_cancel() comes first. Whoever owns @late must cancel it
+ * before freeing it.
+ *
+ * Return: as gunyah_rm_call().
+ */
+int gunyah_rm_call_late(struct gunyah_rm *rm, u32 msg_id, const void *req,
+			size_t req_size, void **resp, size_t *resp_size,
+			struct gunyah_rm_late *late)
 {
 	struct gunyah_rm_pending *p;
 	u32 seq;
@@ -499,15 +614,12 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
 	/* A killed caller stops waiting, as if the reply had not come. */
 	if (wait_for_completion_killable_timeout(&p->done,
 						 READ_ONCE(rm->reply_timeout)) <= 0) {
-		if (xa_cmpxchg(&rm->calls, seq, p, NULL, 0) == p) {
-			if (fatal_signal_pending(current))
-				dev_dbg(rm->dev, "killed waiting for %#x seq %u\n",
-					msg_id, seq);
-			else
-				dev_err(rm->dev, "no reply to %#x seq %u\n",
-					msg_id, seq);
-			ret = -ETIMEDOUT;
-			goto out_unlock;
+		if (gunyah_rm_give_up(rm, p, seq, late)) {
+			mutex_unlock(&rm->call_lock);
+			/* With @late, @p waits on in @rm->calls. */
+			if (!late)
+				kfree(p);
+			return -ETIMEDOUT;
 		}
 		/* The reply is being delivered right now. */
 		wait_for_completion(&p->done);
@@ -534,6 +646,28 @@ out_free:
 	kfree(p->payload);
 	kfree(p);
 	return ret;
+}
+
+/**
+ * gunyah_rm_late_cancel() - stop listening for a late reply
+ * @late: armed by gunyah_rm_call_late(), or not armed (nothing to do)
+ *
+ * When this returns, @late's listener has run (once) or never will.
+ */
+void gunyah_rm_late_cancel(struct gunyah_rm_late *late)
+{
+	struct gunyah_rm_pending *p = NULL;
+	struct gunyah_rm *rm = late->rm;
+
+	if (!rm)
+		return;
+	xa_lock(&rm->calls);
+	if (late->armed) {
+		p = __xa_erase(&rm->calls, late->seq);
+		late->armed = false;
+	}
+	xa_unlock(&rm->calls);
+	kfree(p);
 }
 
 /**
@@ -630,7 +764,16 @@ struct gunyah_rm *gunyah_rm_create(struct device *dev,
  */
 void gunyah_rm_destroy(struct gunyah_rm *rm)
 {
-	WARN_ON(!xa_empty(&rm->calls));
+	struct gunyah_rm_pending *p;
+	unsigned long seq;
+
+	/* Only calls that gave up may still wait for a reply. */
+	xa_for_each(&rm->calls, seq, p) {
+		if (WARN_ON(!p->late))
+			continue;
+		p->late->armed = false;
+		kfree(p);
+	}
 	xa_destroy(&rm->calls);
 	kfree(rm->rx.buf);
 	rm->t->rm = NULL;

@@ -338,6 +338,40 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
 		   size_t req_size, void **resp, size_t *resp_size);
 
 /**
+ * struct gunyah_rm_late - who hears a reply that came after its call gave up
+ * @fn: called with the reply: 0 or the errno of the RM's error code
+ *	(gunyah_rm_error_remap()), or -EIO if it could not be read, and the
+ *	payload after the error code. It runs where replies are received,
+ *	with a spinlock held: it must not sleep, and should only record what
+ *	it is told. It is called at most once per armed call.
+ * @msg_id: the message id of the call it waits for, for @fn to read
+ * @rm: (private) the RPC core it waits on
+ * @seq: (private) the sequence number of the call it waits for
+ * @armed: (private) a reply may still come: set when the call gave up,
+ *	cleared when @fn is called or gunyah_rm_late_cancel() runs
+ * @gave_up: set, in the caller's context, when a call armed it; only its
+ *	owner clears it (to tell which of its calls a reply may still answer)
+ *
+ * A call that gave up waiting (-ETIMEDOUT) may still be carried out, and
+ * its reply is then the only way to know what the RM did: with one of
+ * these, gunyah_rm_call_late() keeps waiting for it in the background.
+ */
+struct gunyah_rm_late {
+	void (*fn)(struct gunyah_rm_late *late, int ret, const void *payload,
+		   size_t size);
+	u32 msg_id;
+	struct gunyah_rm *rm;
+	u16 seq;
+	bool armed;
+	bool gave_up;
+};
+
+int gunyah_rm_call_late(struct gunyah_rm *rm, u32 msg_id, const void *req,
+			size_t req_size, void **resp, size_t *resp_size,
+			struct gunyah_rm_late *late);
+void gunyah_rm_late_cancel(struct gunyah_rm_late *late);
+
+/**
  * gunyah_rm_outcome_unknown() - may a failed RM call have taken effect?
  * @ret: the error of gunyah_rm_call(), or of a typed call built on it
  *
@@ -389,6 +423,10 @@ int gunyah_rm_notifier_unregister(struct gunyah_rm *rm,
  * @mem_handle: set by the RM on success, %GUNYAH_RM_MEM_HANDLE_INVAL before
  * @tx_msgs: messages sent to give it (MEM_LEND or MEM_SHARE, MEM_APPEND)
  * @tx_bytes: bytes of those messages, headers included
+ * @late: if not NULL, hears the reply of a MEM_LEND, MEM_SHARE or
+ *        MEM_RECLAIM that came after the call gave up waiting
+ *        (gunyah_rm_call_late()); gunyah_rm_mem_share_reply() reads a
+ *        MEM_LEND or MEM_SHARE reply's handle
  */
 struct gunyah_rm_mem_parcel {
 	u8 mem_type;
@@ -402,8 +440,11 @@ struct gunyah_rm_mem_parcel {
 	u32 mem_handle;
 	u32 tx_msgs;
 	u32 tx_bytes;
+	struct gunyah_rm_late *late;
 };
 
+int gunyah_rm_mem_share_reply(int ret, const void *payload, size_t size,
+			      u32 *handle);
 int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p);
 int gunyah_rm_mem_reclaim(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p,
 			  bool sanitize);

@@ -80,6 +80,29 @@ static int gunyah_rm_mem_append(struct gunyah_rm *rm,
 }
 
 /**
+ * gunyah_rm_mem_share_reply() - read the reply of a MEM_LEND or MEM_SHARE
+ * @ret: the call's outcome
+ * @payload: the reply's payload after the error code
+ * @size: its size
+ * @handle: set to the new parcel's handle if the RM gave one
+ *
+ * Also for a late reply (&struct gunyah_rm_late): it may run in atomic
+ * context.
+ *
+ * Return: @ret, or -EBADMSG if a successful reply has no handle.
+ */
+int gunyah_rm_mem_share_reply(int ret, const void *payload, size_t size,
+			      u32 *handle)
+{
+	if (ret)
+		return ret;
+	if (size < sizeof(__le32))
+		return -EBADMSG;
+	*handle = get_unaligned_le32(payload);
+	return 0;
+}
+
+/**
  * gunyah_rm_mem_share() - lend or share memory with other VMs
  * @rm: the RPC core
  * @p: the parcel; @p->mem_handle is set on success
@@ -128,18 +151,14 @@ int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p)
 	pos = gunyah_rm_put_list(pos, NULL, 0, 0);
 
 	gunyah_rm_count_tx(p, pos - req);
-	ret = gunyah_rm_call(rm, p->lend ? GUNYAH_RM_RPC_MEM_LEND :
-			     GUNYAH_RM_RPC_MEM_SHARE, req, pos - req, &resp,
-			     &resp_size);
+	ret = gunyah_rm_call_late(rm, p->lend ? GUNYAH_RM_RPC_MEM_LEND :
+				  GUNYAH_RM_RPC_MEM_SHARE, req, pos - req,
+				  &resp, &resp_size, p->late);
 	kfree(req);
+	ret = gunyah_rm_mem_share_reply(ret, resp, resp_size, &p->mem_handle);
+	kfree(resp);
 	if (ret)
 		return ret;
-	if (resp_size < sizeof(__le32)) {
-		kfree(resp);
-		return -EBADMSG;
-	}
-	p->mem_handle = get_unaligned_le32(resp);
-	kfree(resp);
 
 	if (first == p->n_mem_entries)
 		return 0;
@@ -162,6 +181,10 @@ int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p)
  *     on success
  * @sanitize: ask the RM to zero the memory before returning it
  *
+ * Should the call give up waiting (-ETIMEDOUT), the RM may have taken the
+ * parcel back and may give its handle to another: do not name it again
+ * before @p->late heard the reply.
+ *
  * Return: 0 or a negative errno; -EBUSY while a VM still has the parcel
  * accepted.
  */
@@ -174,8 +197,8 @@ int gunyah_rm_mem_reclaim(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p,
 	};
 	int ret;
 
-	ret = gunyah_rm_call(rm, GUNYAH_RM_RPC_MEM_RECLAIM, &req, sizeof(req),
-			     NULL, NULL);
+	ret = gunyah_rm_call_late(rm, GUNYAH_RM_RPC_MEM_RECLAIM, &req,
+				  sizeof(req), NULL, NULL, p->late);
 	if (!ret)
 		p->mem_handle = GUNYAH_RM_MEM_HANDLE_INVAL;
 	return ret;

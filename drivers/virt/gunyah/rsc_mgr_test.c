@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests for the Gunyah RM RPC core: framing and fragmentation at
- * every boundary, malformed input, reply matching, notifications, flow
- * control, concurrent callers (one request outstanding), and the RM error to errno mapping.
+ * KUnit tests for the Gunyah RM RPC core: framing at every boundary,
+ * malformed input, reply matching (late replies too), notifications, flow
+ * control, one request outstanding, and the RM error to errno mapping.
  *
  * A fake transport records every message the core sends and plays the RM:
- * it parses requests with its own code (so the core's framing is checked
- * against an independent reading of the protocol) and answers either at
- * once or when the test says so.
+ * it parses requests with its own code (an independent reading of the
+ * protocol) and answers at once or when the test says so.
  *
  * Locking: each fake transport's spinlock protects what it recorded.
  */
@@ -516,11 +515,47 @@ static void rm_duplicate_and_unknown_seq(struct kunit *test)
 	KUNIT_EXPECT_MEMEQ(test, c->resp, "first", 5);
 }
 
-/* No reply at all: the caller gives up, and a late reply is dropped. */
+struct late_ctx {
+	struct gunyah_rm_late late;
+	int calls, ret;
+	u8 payload[5];
+};
+
+static void late_fn(struct gunyah_rm_late *late, int ret, const void *payload,
+		    size_t size)
+{
+	struct late_ctx *l = container_of(late, struct late_ctx, late);
+
+	l->calls++;
+	l->ret = ret;
+	memcpy(l->payload, payload, min(size, sizeof(l->payload)));
+}
+
+/* A call that gives up, with a listener: its sequence number. */
+static u16 late_call(struct kunit *test, struct late_ctx *l)
+{
+	struct fake_rm *f = test->priv;
+	int n = f->n_reqs;
+
+	l->late.fn = late_fn;
+	KUNIT_EXPECT_EQ(test, gunyah_rm_call_late(f->t.rm, TEST_MSG_ID, "req", 3,
+						  NULL, NULL, &l->late),
+			-ETIMEDOUT);
+	KUNIT_ASSERT_EQ(test, f->n_reqs, n + 1);
+	return f->reqs[n].seq;
+}
+
+/*
+ * No reply in time: the caller gives up, and a late reply is dropped --
+ * unless the call had a listener. That hears it once, matched as any
+ * reply; a late reply without an error code tells it -EIO.
+ */
 static void rm_reply_timeout(struct kunit *test)
 {
 	struct fake_rm *f = test->priv;
+	struct late_ctx l = {}, bad = {};
 	struct call_ctx *c;
+	u16 seq;
 
 	f->mode = FAKE_COLLECT;
 	c = start_call(test, TEST_MSG_ID, 8);
@@ -528,6 +563,19 @@ static void rm_reply_timeout(struct kunit *test)
 	finish_call(test, c);
 	KUNIT_EXPECT_EQ(test, c->ret, -ETIMEDOUT);
 	fake_reply(f, f->reqs[0].seq, TEST_MSG_ID, 0, "late", 4);
+
+	seq = late_call(test, &l);
+	fake_reply(f, seq, TEST_MSG_ID + 1, 0, "other", 5);
+	fake_reply(f, seq, TEST_MSG_ID, 0, "late!", 5);
+	fake_reply(f, seq, TEST_MSG_ID, 0, "again", 5);
+	KUNIT_EXPECT_EQ(test, l.calls, 1);
+	KUNIT_EXPECT_EQ(test, l.ret, 0);
+	KUNIT_EXPECT_MEMEQ(test, l.payload, "late!", 5);
+
+	seq = late_call(test, &bad);
+	fake_deliver(f, GUNYAH_RM_TYPE_REPLY, seq, TEST_MSG_ID, "ab", 2);
+	KUNIT_EXPECT_EQ(test, bad.calls, 1);
+	KUNIT_EXPECT_EQ(test, bad.ret, -EIO);
 }
 
 /* ---- Errors ------------------------------------------------------------- */

@@ -23,6 +23,11 @@
  *                              READY) to INIT_FAILED, as the RM does.
  *   drop <msg_id> <nth>        the nth such request is handled, but its
  *                              reply is never sent.
+ *   hold <msg_id> <nth>        the nth such request is handled, but its
+ *                              reply is kept back until "answer": a late
+ *                              reply. What the RM sends meanwhile (other
+ *                              replies, notifications) goes out before it.
+ *   answer                     send the replies held back, in order.
  *   sleepy                     the next exit a guest makes (poweroff,
  *                              reset) reaches the RM only with the next
  *                              request, as when the public RM sleeps
@@ -36,7 +41,8 @@
  *                              before the VM_START reply, as when the
  *                              host reads them before the caller runs
  *                              again: no race decides the order.
- *   clear                      disarm every fault not yet fired.
+ *   clear                      disarm every fault not yet fired, and
+ *                              drop the replies held back.
  *   vcpu <vmid> <index> <op> [operands]
  *                              queue what vCPU <index> of a VM (which has
  *                              its vCPUs from VM_INIT to VM_RESET) does at
@@ -105,8 +111,9 @@
  *   requests            requests handled since creation
  *   tx_full             send() calls refused with -EAGAIN (queue full)
  *   dropped             malformed messages dropped
- *   faults_armed        fail/drop rules not yet fired
- *   faults_hit          fail/drop rules that fired
+ *   faults_armed        fail/drop/hold rules not yet fired
+ *   faults_hit          fail/drop/hold rules that fired
+ *   held_msgs           messages of replies held back ("hold")
  * then for each VM, by vmid (decimal):
  *   vm.<vmid>.state         its &enum gunyah_rm_vm_status
  *   vm.<vmid>.vcpus         vCPUs from its devicetree (0 before VM_INIT)
@@ -249,9 +256,13 @@ int rm_sim_command(struct gunyah_rm_sim *sim, const char *cmd)
 		 v[1] <= U16_MAX)
 		ret = rm_sim_guest_exit(sim, v[0], v[1], v[2]);
 	else if (!strcmp(argv[0], "fail") && n == 3)
-		ret = rm_sim_add_fault(sim, v[0], v[1], false, v[2]);
+		ret = rm_sim_add_fault(sim, v[0], v[1], RM_SIM_FAIL, v[2]);
 	else if (!strcmp(argv[0], "drop") && n == 2)
-		ret = rm_sim_add_fault(sim, v[0], v[1], true, 0);
+		ret = rm_sim_add_fault(sim, v[0], v[1], RM_SIM_DROP, 0);
+	else if (!strcmp(argv[0], "hold") && n == 2)
+		ret = rm_sim_add_fault(sim, v[0], v[1], RM_SIM_HOLD, 0);
+	else if (!strcmp(argv[0], "answer") && !n)
+		ret = rm_sim_answer_held(sim);
 	else if (!strcmp(argv[0], "clear") && !n)
 		ret = rm_sim_clear_faults(sim);
 	else if (!strcmp(argv[0], "sleepy") && !n)
@@ -273,9 +284,10 @@ out:
 void rm_sim_counters_show(struct gunyah_rm_sim *sim, struct seq_file *s)
 {
 	u64 lent = 0, shared = 0, tx_full, vm_lent, vm_shared;
-	unsigned int n_vms = 0, n_open = 0, armed = 0;
+	unsigned int n_vms = 0, n_open = 0, armed = 0, held = 0;
 	struct rm_sim_parcel *p;
 	struct rm_sim_fault *f;
+	struct rm_sim_msg *m;
 	struct rm_sim_vm *vm;
 	unsigned long idx;
 
@@ -295,6 +307,8 @@ void rm_sim_counters_show(struct gunyah_rm_sim *sim, struct seq_file *s)
 	}
 	list_for_each_entry(f, &sim->faults, list)
 		armed++;
+	list_for_each_entry(m, &sim->held, list)
+		held++;
 
 	seq_printf(s, "vms %u\n", n_vms);
 	seq_printf(s, "parcels %u\n", sim->n_parcels);
@@ -306,6 +320,7 @@ void rm_sim_counters_show(struct gunyah_rm_sim *sim, struct seq_file *s)
 	seq_printf(s, "dropped %llu\n", sim->stats.dropped);
 	seq_printf(s, "faults_armed %u\n", armed);
 	seq_printf(s, "faults_hit %llu\n", sim->stats.faults_hit);
+	seq_printf(s, "held_msgs %u\n", held);
 	xa_for_each(&sim->vms, idx, vm) {
 		rm_sim_vm_pages(sim, vm->vmid, &vm_lent, &vm_shared);
 		seq_printf(s, "vm.%u.state %u\n", vm->vmid, vm->state);

@@ -98,18 +98,31 @@ struct rm_sim_msg {
 };
 
 /**
+ * enum rm_sim_fault_kind - what an armed fault does to its request
+ * @RM_SIM_FAIL: "fail": answer an error, without effect
+ * @RM_SIM_DROP: "drop": handle it, never answer
+ * @RM_SIM_HOLD: "hold": handle it, answer only at "answer"
+ */
+enum rm_sim_fault_kind {
+	RM_SIM_FAIL,
+	RM_SIM_DROP,
+	RM_SIM_HOLD,
+};
+
+/**
  * struct rm_sim_fault - an injected fault, armed from debugfs
  * @list: in &gunyah_rm_sim.faults
  * @msg_id: the request it applies to
  * @countdown: occurrences of @msg_id still to let through, plus one
- * @drop: process the request but drop its reply (else fail it)
- * @rm_error: with !@drop, the RM error the request gets, without effect
+ * @kind: fail the request, or handle it and drop or hold its reply
+ * @rm_error: for %RM_SIM_FAIL, the RM error the request gets, without
+ *	effect
  */
 struct rm_sim_fault {
 	struct list_head list;
 	u32 msg_id;
 	u32 countdown;
-	bool drop;
+	enum rm_sim_fault_kind kind;
 	u32 rm_error;
 };
 
@@ -383,6 +396,7 @@ struct rm_sim_req {
  * @ranges: the SGL entries of every live parcel, by base
  * @n_parcels: live parcels (all owned by the host)
  * @faults: armed fault rules
+ * @held: messages of replies held by "hold", until "answer"
  * @boot_context: answer VM_SET_BOOT_CONTEXT instead of UNIMPLEMENTED
  * @sleepy: how many guest exits to defer until the next request ("sleepy")
  * @exit_on_start: the next VM_START's guest exits at once ("exit_on_start")
@@ -438,6 +452,7 @@ struct gunyah_rm_sim {
 	struct rb_root ranges;
 	unsigned int n_parcels;
 	struct list_head faults;
+	struct list_head held;
 	bool boot_context;
 	unsigned int sleepy;
 	bool exit_on_start;
@@ -463,8 +478,9 @@ int rm_sim_queue_notif(struct gunyah_rm_sim *sim, struct list_head *list,
 		       u32 msg_id, const void *payload, size_t len);
 void rm_sim_flush_notifs(struct gunyah_rm_sim *sim, struct list_head *list);
 int rm_sim_add_fault(struct gunyah_rm_sim *sim, u32 msg_id, u32 nth,
-		     bool drop, u32 rm_error);
+		     enum rm_sim_fault_kind kind, u32 rm_error);
 int rm_sim_clear_faults(struct gunyah_rm_sim *sim);
+int rm_sim_answer_held(struct gunyah_rm_sim *sim);
 /**
  * enum rm_sim_exit_fault - the faults of a guest's exit, armed from debugfs
  * @RM_SIM_SLEEPY: "sleepy"

@@ -12,6 +12,7 @@
 #include <linux/delay.h>
 #include <linux/gunyah.h>
 #include <linux/mm.h>
+#include <linux/unaligned.h>
 #include <linux/wait.h>
 
 #include "test_lib.h"
@@ -311,10 +312,100 @@ static void rm_sim_rpc_test_faults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gunyah_rm_dealloc_vmid(c->rm, vmid), -EINVAL);
 }
 
+/* A listener for late replies to VM_GET_VMID. */
+struct r_late {
+	struct gunyah_rm_late late;
+	int calls;
+	int ret;
+	u32 vmid;
+};
+
+static void r_late_fn(struct gunyah_rm_late *late, int ret,
+		      const void *payload, size_t size)
+{
+	struct r_late *l = container_of(late, struct r_late, late);
+
+	l->calls++;
+	l->ret = ret;
+	if (!ret && size >= sizeof(__le32))
+		l->vmid = get_unaligned_le32(payload);
+}
+
+/* VM_GET_VMID, its reply held back by the RM (and maybe failed). */
+static int r_late_get_vmid(struct kunit *test, struct r_late *l, u32 rm_error)
+{
+	struct r_ctx *c = test->priv;
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "hold %#x 1", GUNYAH_RM_RPC_VM_GET_VMID);
+	KUNIT_EXPECT_EQ(test, rm_sim_command(c->sim, cmd), 0);
+	snprintf(cmd, sizeof(cmd), "fail %#x 1 %#x", GUNYAH_RM_RPC_VM_GET_VMID,
+		 rm_error);
+	if (rm_error)
+		KUNIT_EXPECT_EQ(test, rm_sim_command(c->sim, cmd), 0);
+	l->late.fn = r_late_fn;
+	return gunyah_rm_call_late(c->rm, GUNYAH_RM_RPC_VM_GET_VMID, NULL, 0,
+				   NULL, NULL, &l->late);
+}
+
+/*
+ * Replies that come after their caller gave up: heard by its listener,
+ * with the RM's outcome and payload, unless it was cancelled first.
+ */
+static void rm_sim_rpc_test_late_replies(struct kunit *test)
+{
+	struct r_late heard = {}, refused = {}, cancelled = {};
+	struct r_late in_time = { .late.fn = r_late_fn };
+	struct r_ctx *c = test->priv;
+	u16 vmid;
+
+	KUNIT_ASSERT_EQ(test, gunyah_rm_get_vmid(c->rm, &vmid), 0);
+	gunyah_rm_set_reply_timeout(c->rm, HZ / 5);
+
+	KUNIT_EXPECT_EQ(test, r_late_get_vmid(test, &heard, 0), -ETIMEDOUT);
+	KUNIT_EXPECT_TRUE(test, heard.late.armed);
+	rm_sim_quiesce(c->sim);
+	KUNIT_EXPECT_EQ(test, heard.calls, 0);
+	KUNIT_EXPECT_EQ(test, rm_sim_command(c->sim, "answer"), 0);
+	rm_sim_quiesce(c->sim);
+	KUNIT_EXPECT_EQ(test, heard.calls, 1);
+	KUNIT_EXPECT_EQ(test, heard.ret, 0);
+	KUNIT_EXPECT_EQ(test, heard.vmid, vmid);
+	KUNIT_EXPECT_FALSE(test, heard.late.armed);
+
+	KUNIT_EXPECT_EQ(test, r_late_get_vmid(test, &refused,
+					      GUNYAH_RM_ERROR_DENIED), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, rm_sim_command(c->sim, "answer"), 0);
+	rm_sim_quiesce(c->sim);
+	KUNIT_EXPECT_EQ(test, refused.calls, 1);
+	KUNIT_EXPECT_EQ(test, refused.ret, -EPERM);
+
+	KUNIT_EXPECT_EQ(test, r_late_get_vmid(test, &cancelled, 0), -ETIMEDOUT);
+	gunyah_rm_late_cancel(&cancelled.late);
+	KUNIT_EXPECT_FALSE(test, cancelled.late.armed);
+	KUNIT_EXPECT_EQ(test, rm_sim_command(c->sim, "answer"), 0);
+	rm_sim_quiesce(c->sim);
+	KUNIT_EXPECT_EQ(test, cancelled.calls, 0);
+
+	/* Answered in time: the listener is not armed, and never called. */
+	gunyah_rm_set_reply_timeout(c->rm, 30 * HZ);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_call_late(c->rm, GUNYAH_RM_RPC_VM_GET_VMID,
+						  NULL, 0, NULL, NULL,
+						  &in_time.late), 0);
+	KUNIT_EXPECT_FALSE(test, in_time.late.armed);
+	KUNIT_EXPECT_FALSE(test, in_time.late.gave_up);
+	KUNIT_EXPECT_EQ(test, in_time.calls, 0);
+	/* Nothing left armed: cancelling is a no-op. */
+	gunyah_rm_late_cancel(&heard.late);
+	gunyah_rm_late_cancel(&refused.late);
+	KUNIT_EXPECT_EQ(test, heard.calls + refused.calls, 2);
+}
+
 static struct kunit_case rm_sim_rpc_test_cases[] = {
 	KUNIT_CASE(rm_sim_rpc_test_lifecycle),
 	KUNIT_CASE(rm_sim_rpc_test_parcels),
 	KUNIT_CASE(rm_sim_rpc_test_faults),
+	KUNIT_CASE(rm_sim_rpc_test_late_replies),
 	{}
 };
 

@@ -196,24 +196,25 @@ void *rm_sim_resp_alloc(struct rm_sim_req *req, size_t len)
  * @sim: the simulated RM
  * @msg_id: the request it applies to
  * @nth: 1 for the next such request, 2 for the one after, ...
- * @drop: handle the request but drop its reply, instead of failing it
- * @rm_error: with !@drop, the RM error to answer (not OK)
+ * @kind: fail the request, or handle it and drop or hold its reply
+ * @rm_error: for %RM_SIM_FAIL, the RM error to answer (not OK)
  *
  * Return: 0, -EINVAL or -ENOMEM.
  */
 int rm_sim_add_fault(struct gunyah_rm_sim *sim, u32 msg_id, u32 nth,
-		     bool drop, u32 rm_error)
+		     enum rm_sim_fault_kind kind, u32 rm_error)
 {
 	struct rm_sim_fault *f;
 
-	if (!msg_id || !nth || (!drop && rm_error == GUNYAH_RM_ERROR_OK))
+	if (!msg_id || !nth ||
+	    (kind == RM_SIM_FAIL && rm_error == GUNYAH_RM_ERROR_OK))
 		return -EINVAL;
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
 	f->msg_id = msg_id;
 	f->countdown = nth;
-	f->drop = drop;
+	f->kind = kind;
 	f->rm_error = rm_error;
 	mutex_lock(&sim->lock);
 	list_add_tail(&f->list, &sim->faults);
@@ -222,19 +223,42 @@ int rm_sim_add_fault(struct gunyah_rm_sim *sim, u32 msg_id, u32 nth,
 }
 
 /**
+ * rm_sim_answer_held() - send the replies "hold" kept back
+ * @sim: the simulated RM
+ *
+ * They follow what was sent before, in the order their requests came.
+ *
+ * Return: 0.
+ */
+int rm_sim_answer_held(struct gunyah_rm_sim *sim)
+{
+	mutex_lock(&sim->lock);
+	rm_sim_flush_notifs(sim, &sim->held);
+	mutex_unlock(&sim->lock);
+	return 0;
+}
+
+/**
  * rm_sim_clear_faults() - disarm every fault
  * @sim: the simulated RM
+ *
+ * Replies still held are dropped: they never come.
  *
  * Return: 0.
  */
 int rm_sim_clear_faults(struct gunyah_rm_sim *sim)
 {
 	struct rm_sim_fault *f, *tmp;
+	struct rm_sim_msg *m, *next;
 
 	mutex_lock(&sim->lock);
 	list_for_each_entry_safe(f, tmp, &sim->faults, list) {
 		list_del(&f->list);
 		kfree(f);
+	}
+	list_for_each_entry_safe(m, next, &sim->held, list) {
+		list_del(&m->list);
+		kfree(m);
 	}
 	sim->sleepy = 0;
 	sim->exit_on_start = false;
@@ -264,11 +288,11 @@ int rm_sim_arm_exit_fault(struct gunyah_rm_sim *sim, enum rm_sim_exit_fault f)
 
 /*
  * Count this occurrence of @msg_id against the armed faults. Sets *@drop
- * and returns an RM error other than OK if a fault fires. Every rule
- * counts the occurrence, even when an earlier one already fired.
+ * (or *@hold) and returns an RM error other than OK if a fault fires.
+ * Every rule counts the occurrence, even when an earlier one already fired.
  */
 static u32 rm_sim_check_faults(struct gunyah_rm_sim *sim, u32 msg_id,
-			       bool *drop)
+			       bool *drop, bool *hold)
 {
 	struct rm_sim_fault *f, *tmp;
 	u32 err = GUNYAH_RM_ERROR_OK;
@@ -277,8 +301,10 @@ static u32 rm_sim_check_faults(struct gunyah_rm_sim *sim, u32 msg_id,
 	list_for_each_entry_safe(f, tmp, &sim->faults, list) {
 		if (f->msg_id != msg_id || --f->countdown)
 			continue;
-		if (f->drop)
+		if (f->kind == RM_SIM_DROP)
 			*drop = true;
+		else if (f->kind == RM_SIM_HOLD)
+			*hold = true;
 		else if (err == GUNYAH_RM_ERROR_OK)
 			err = f->rm_error;
 		sim->stats.faults_hit++;
@@ -308,7 +334,7 @@ static void rm_sim_handle_request(struct gunyah_rm_sim *sim, u32 msg_id,
 		.payload = payload,
 		.len = len,
 	};
-	bool drop = false;
+	bool drop = false, hold = false;
 	__le32 err;
 	u32 rm_err;
 	LIST_HEAD(reply);
@@ -320,7 +346,7 @@ static void rm_sim_handle_request(struct gunyah_rm_sim *sim, u32 msg_id,
 	sim->stats.requests++;
 	/* A request wakes a sleepy RM: first what it slept through. */
 	rm_sim_vm_deferred_exits(sim, &req.notifs);
-	rm_err = rm_sim_check_faults(sim, msg_id, &drop);
+	rm_err = rm_sim_check_faults(sim, msg_id, &drop, &hold);
 	if (rm_err == GUNYAH_RM_ERROR_OK)
 		rm_err = rm_sim_dispatch(sim, &req);
 	else
@@ -337,6 +363,8 @@ static void rm_sim_handle_request(struct gunyah_rm_sim *sim, u32 msg_id,
 			     sizeof(err), NULL, 0);
 	}
 	/* In the RM's order: notifications of the handler, reply, later work. */
+	if (hold)
+		list_splice_tail_init(&reply, &sim->held);
 	list_splice_tail_init(&reply, &req.notifs);
 	list_splice_tail_init(&req.late_notifs, &req.notifs);
 	rm_sim_flush_notifs(sim, &req.notifs);
@@ -580,6 +608,7 @@ struct gunyah_rm_sim *gunyah_rm_sim_create(struct device *dev)
 	xa_init_flags(&sim->parcels, XA_FLAGS_ALLOC1);
 	sim->ranges = RB_ROOT;
 	INIT_LIST_HEAD(&sim->faults);
+	INIT_LIST_HEAD(&sim->held);
 	sim->next_cap = 0x1000;
 	xa_init(&sim->vcpu_caps);
 	xa_init(&sim->bell_caps);

@@ -5,8 +5,12 @@
  * of every host mapping, and the VM is kept rather than freed. While the
  * driver waits for that reply, the host uses the rest of the file.
  *
- * Needs the simulated RM, which can drop a reply; it leaves the pages with
- * the RM on purpose, so it runs last of the gunyah kselftests.
+ * A reply that comes late, after its caller gave up, is heard: it tells
+ * the driver what the RM did, and the VM's teardown then takes everything
+ * back, without naming a reclaimed parcel twice.
+ *
+ * Needs the simulated RM, which can drop or hold back a reply; it leaves
+ * pages with the RM on purpose, so it runs last of the gunyah kselftests.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +31,12 @@
 #include "../kselftest_harness.h"
 
 #define TIMEOUT_FILE	GH_DEBUGFS "/rm_reply_timeout_ms"
+
+#define MSG_MEM_LEND	0x51000012
+#define MSG_MEM_RECLAIM	0x51000015
+#define MSG_VM_START	0x56000004
+#define RM_ERROR_NOMEM	0x1
+#define RM_ERROR_BUSY	0x5
 
 /* 1 if reading *p raises SIGBUS, 0 if it reads. */
 static int reads_sigbus(const unsigned char *p)
@@ -252,6 +262,162 @@ TEST_F(lost_reply, every_memory_call_without_reply_keeps_what_the_rm_may_hold)
 		munmap(p, SZ_2M);
 		close(gmem);
 	}
+}
+
+/* Wait up to 5 s for the driver to hear a late reply beyond @before. */
+static int heard_late(long long before)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (gh_mem_total("late_replies") > before)
+			return 0;
+		usleep(10 * 1000);
+	}
+	return -1;
+}
+
+/* What both sides hold, and the RM's VMs and parcels of unknown outcome. */
+struct world {
+	struct held held;
+	long long vms, unknown, late;
+};
+
+static void world_now(struct world *w)
+{
+	held_now(&w->held);
+	w->vms = gh_sim_counter("vms");
+	w->unknown = gh_mem_total("parcels_unknown");
+	w->late = gh_mem_total("late_replies");
+}
+
+/*
+ * A bootable VM, its image's first byte 0x5a, whose GH_VM_START fails
+ * with @err: the RM holds back its reply to the next @hold_msg until
+ * "answer" and, if @fail_msg, fails the next @fail_msg with @rm_error.
+ * Returns the VM fd, or -1 if the start went otherwise.
+ */
+static int start_with_held_reply(int dev, int *gmem, unsigned char **p,
+				 unsigned int hold_msg, unsigned int fail_msg,
+				 unsigned int rm_error, int err)
+{
+	int vm = ioctl(dev, GH_CREATE_VM, 0), ret;
+
+	if (vm < 0)
+		return -1;
+	*gmem = gh_setup_bootable(dev, vm);
+	*p = mmap(NULL, SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED, *gmem, 0);
+	if (*gmem < 0 || *p == MAP_FAILED)
+		return -1;
+	(*p)[0] = 0x5a;
+	if (gh_write_file(TIMEOUT_FILE, "300") ||
+	    gh_sim_ctl("hold %#x 1", hold_msg) ||
+	    (fail_msg && gh_sim_ctl("fail %#x 1 %#x", fail_msg, rm_error)))
+		return -1;
+	ret = ioctl(vm, GH_VM_START, 0);
+	if (gh_write_file(TIMEOUT_FILE, "30000") || ret != -1 || errno != err)
+		return -1;
+	return vm;
+}
+
+/*
+ * The RM sends the reply it held; the driver hears it, and closing the VM
+ * then leaves nothing on either side.
+ */
+static void answer_then_close(struct __test_metadata *_metadata, int vm,
+			      const struct world *before)
+{
+	struct world after;
+
+	ASSERT_EQ(0, gh_sim_ctl("answer"));
+	ASSERT_EQ(0, heard_late(before->late));
+	close(vm);
+	world_now(&after);
+	EXPECT_EQ(before->held.drv_lent, after.held.drv_lent);
+	EXPECT_EQ(before->held.sim_lent, after.held.sim_lent);
+	EXPECT_EQ(before->held.drv_shared, after.held.drv_shared);
+	EXPECT_EQ(before->held.sim_shared, after.held.sim_shared);
+	EXPECT_EQ(before->unknown, after.unknown);
+	EXPECT_EQ(before->vms, after.vms);
+	EXPECT_EQ(0, gh_sim_counter("held_msgs"));
+}
+
+/*
+ * A MEM_LEND that timed out, then answered: the late reply's handle is what
+ * the teardown reclaims by, and the VMM's image comes back as it was.
+ */
+TEST_F(lost_reply, late_lend_reply_gives_the_handle_to_reclaim_by)
+{
+	unsigned char *p = MAP_FAILED;
+	struct world before;
+	int vm, gmem = -1;
+
+	world_now(&before);
+	vm = start_with_held_reply(self->dev, &gmem, &p, MSG_MEM_LEND, 0, 0,
+				   ETIMEDOUT);
+	ASSERT_LE(0, vm);
+	/* Until the RM answers, the pages are the RM's. */
+	EXPECT_EQ(before.held.drv_lent + SZ_2M / SZ_4K,
+		  gh_mem_total("pages_lent"));
+	EXPECT_EQ(before.unknown + 1, gh_mem_total("parcels_unknown"));
+	EXPECT_EQ(1, reads_sigbus(p));
+	EXPECT_EQ(1, gh_sim_counter("held_msgs"));
+
+	answer_then_close(_metadata, vm, &before);
+	EXPECT_EQ(0, reads_sigbus(p));
+	EXPECT_EQ(0x5a, p[0]);
+	munmap(p, SZ_2M);
+	close(gmem);
+}
+
+/* A MEM_LEND that timed out, then refused: the pages were never given. */
+TEST_F(lost_reply, late_refusal_of_a_lend_gives_the_pages_back)
+{
+	unsigned char *p = MAP_FAILED;
+	struct world before;
+	int vm, gmem = -1;
+
+	world_now(&before);
+	vm = start_with_held_reply(self->dev, &gmem, &p, MSG_MEM_LEND,
+				   MSG_MEM_LEND, RM_ERROR_NOMEM, ETIMEDOUT);
+	ASSERT_LE(0, vm);
+	EXPECT_EQ(before.held.drv_lent + SZ_2M / SZ_4K,
+		  gh_mem_total("pages_lent"));
+
+	answer_then_close(_metadata, vm, &before);
+	EXPECT_EQ(0x5a, p[0]);
+	munmap(p, SZ_2M);
+	close(gmem);
+}
+
+/*
+ * A MEM_RECLAIM that timed out in the teardown of a failed start, then
+ * answered: the parcel came back, and the next teardown (at close) must not
+ * ask for its handle again -- the RM may have given it to another parcel.
+ * Asking again fails here (the handle is gone) and would keep the VM.
+ */
+TEST_F(lost_reply, late_reclaim_reply_is_not_asked_again)
+{
+	unsigned char *p = MAP_FAILED;
+	struct world before;
+	int vm, gmem = -1;
+
+	world_now(&before);
+	vm = start_with_held_reply(self->dev, &gmem, &p, MSG_MEM_RECLAIM,
+				   MSG_VM_START, RM_ERROR_BUSY, EBUSY);
+	ASSERT_LE(0, vm);
+	/* The RM gave the parcel back; the driver does not know it yet. */
+	EXPECT_EQ(before.held.sim_lent, gh_sim_counter("pages_lent"));
+	EXPECT_EQ(before.held.drv_lent + SZ_2M / SZ_4K,
+		  gh_mem_total("pages_lent"));
+	EXPECT_EQ(1, reads_sigbus(p));
+
+	answer_then_close(_metadata, vm, &before);
+	/* The guest was started: lent memory comes back zeroed. */
+	EXPECT_EQ(0, reads_sigbus(p));
+	EXPECT_EQ(0, p[0]);
+	munmap(p, SZ_2M);
+	close(gmem);
 }
 
 TEST_HARNESS_MAIN
