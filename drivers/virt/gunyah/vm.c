@@ -310,47 +310,6 @@ broken:
 	vm->state = GUNYAH_VM_BROKEN;
 }
 
-/*
- * Where each register set's values are kept in @vm->boot_regs: X0..X31 (the
- * posted header's range; the RM takes X31 as it takes the others), the PC,
- * SP_EL0 and SP_EL1.
- */
-static const struct {
-	u8 first;	/* slot of index 0 */
-	u8 count;	/* indices the set has */
-} gunyah_boot_reg_sets[] = {
-	[GH_VM_BOOT_REG_SET_X]	= { .first = 0, .count = 32 },
-	[GH_VM_BOOT_REG_SET_PC]	= { .first = 32, .count = 1 },
-	[GH_VM_BOOT_REG_SET_SP]	= { .first = 33, .count = 2 },
-};
-
-/* The register set a slot of @vm->boot_regs belongs to. */
-static u8 gunyah_boot_reg_set_of(unsigned int slot)
-{
-	u8 set = ARRAY_SIZE(gunyah_boot_reg_sets) - 1;
-
-	while (slot < gunyah_boot_reg_sets[set].first)
-		set--;
-	return set;
-}
-
-static int gunyah_vm_apply_boot_context(struct gunyah_vm *vm)
-{
-	unsigned int i;
-	u8 set;
-	int ret;
-
-	for_each_set_bit(i, vm->boot_regs_set, GUNYAH_VM_BOOT_REGS) {
-		set = gunyah_boot_reg_set_of(i);
-		ret = gunyah_rm_vm_set_boot_context(vm->mgr->rm, vm->vmid, set,
-						    i - gunyah_boot_reg_sets[set].first,
-						    vm->boot_regs[i]);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
 static bool gunyah_vm_guest_exited(struct gunyah_vm *vm)
 {
 	bool exited;
@@ -439,7 +398,7 @@ static int gunyah_vm_start(struct gunyah_vm *vm)
 	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_READY);
 
 	step = "VM_SET_BOOT_CONTEXT";
-	ret = gunyah_vm_apply_boot_context(vm);
+	ret = gunyah_vm_boot_context_apply(vm);
 	if (ret)
 		goto err_teardown;
 
@@ -492,22 +451,6 @@ static int gunyah_vm_set_dtb_config(struct gunyah_vm *vm,
 
 	vm->dtb = *cfg;
 	vm->dtb_set = true;
-	return 0;
-}
-
-static int gunyah_vm_set_boot_context(struct gunyah_vm *vm,
-				      const struct gh_vm_boot_context *ctx)
-{
-	u32 set = ctx->reg >> GH_VM_BOOT_CONTEXT_REG_SHIFT;
-	u32 index = ctx->reg & (BIT(GH_VM_BOOT_CONTEXT_REG_SHIFT) - 1);
-	unsigned int slot;
-
-	if (ctx->reserved || set >= ARRAY_SIZE(gunyah_boot_reg_sets) ||
-	    index >= gunyah_boot_reg_sets[set].count)
-		return -EINVAL;
-	slot = gunyah_boot_reg_sets[set].first + index;
-	vm->boot_regs[slot] = ctx->value;
-	__set_bit(slot, vm->boot_regs_set);
 	return 0;
 }
 
@@ -593,7 +536,7 @@ static long gunyah_vm_ioctl(struct file *filp, unsigned int cmd,
 	} else if (cmd == GH_VM_SET_DTB_CONFIG) {
 		ret = gunyah_vm_set_dtb_config(vm, &dtb);
 	} else if (cmd == GH_VM_SET_BOOT_CONTEXT) {
-		ret = gunyah_vm_set_boot_context(vm, &ctx);
+		ret = gunyah_vm_boot_context_set(vm, &ctx);
 	} else {
 		ret = gunyah_vm_start(vm);
 	}
@@ -619,13 +562,23 @@ static void gunyah_vm_free_wait_put(struct gunyah_vm_free_wait *w)
 		kfree(w);
 }
 
+/*
+ * How often a VM whose teardown failed is torn down again, the first time
+ * after a second, then after twice as long each time (about 8.5 minutes in
+ * all): a late reply to a memory call, or an RM less busy, may let it go.
+ */
+#define GUNYAH_VM_FREE_TRIES	10
+
 /* Tear the VM down and free it; runs on a workqueue, where nothing kills it. */
 static void gunyah_vm_free_work(struct work_struct *work)
 {
-	struct gunyah_vm *vm = container_of(work, struct gunyah_vm, free_work);
+	struct gunyah_vm *vm = container_of(to_delayed_work(work),
+					    struct gunyah_vm, free_work);
 	struct gunyah_vm_free_wait *w = vm->free_wait;
 
+	vm->free_wait = NULL;
 	debugfs_remove_recursive(vm->debugfs);
+	vm->debugfs = NULL;
 	mutex_lock(&vm->lock);
 	gunyah_vm_teardown(vm);
 	mutex_unlock(&vm->lock);
@@ -633,11 +586,18 @@ static void gunyah_vm_free_work(struct work_struct *work)
 	/*
 	 * A VM the RM would not let go of stays known to the notifier, and
 	 * its memory stays owned: keep it rather than free what the RM may
-	 * still use.
+	 * still use, and try again later.
 	 */
 	if (gunyah_vm_has_vmid(vm)) {
-		dev_err(vm->mgr->dev, "VM %u: kept after a failed teardown\n",
-			vm->vmid);
+		if (++vm->free_tries < GUNYAH_VM_FREE_TRIES) {
+			dev_err(vm->mgr->dev, "VM %u: kept after a failed teardown; again in %u s\n",
+				vm->vmid, 1U << (vm->free_tries - 1));
+			queue_delayed_work(system_unbound_wq, &vm->free_work,
+					   HZ << (vm->free_tries - 1));
+		} else {
+			dev_err(vm->mgr->dev, "VM %u: kept for good after %u teardowns\n",
+				vm->vmid, vm->free_tries);
+		}
 	} else {
 		gunyah_vm_functions_free(vm);
 		gunyah_vm_mem_free(vm);
@@ -667,8 +627,8 @@ static void gunyah_vm_free(struct kref *kref)
 		refcount_set(&w->users, 2);
 	}
 	vm->free_wait = w;
-	INIT_WORK(&vm->free_work, gunyah_vm_free_work);
-	queue_work(system_unbound_wq, &vm->free_work);
+	INIT_DELAYED_WORK(&vm->free_work, gunyah_vm_free_work);
+	queue_delayed_work(system_unbound_wq, &vm->free_work, 0);
 	if (!w)
 		return;
 	wait_for_completion_killable(&w->done);

@@ -110,8 +110,10 @@ struct gunyah_vm_exit {
  * @exit: what it said
  * @status_wq: woken when the fields above change
  * @debugfs: the VM's debugfs directory
- * @free_work: tears the VM down once its last reference is gone
- * @free_wait: who waits for @free_work (vm.c), or NULL
+ * @free_work: tears the VM down once its last reference is gone, and
+ *	again later while the RM keeps something of it (vm.c)
+ * @free_wait: who waits for the first @free_work (vm.c), or NULL
+ * @free_tries: teardowns @free_work made
  */
 struct gunyah_vm {
 	struct kref kref;
@@ -140,8 +142,9 @@ struct gunyah_vm {
 	wait_queue_head_t status_wq;
 
 	struct dentry *debugfs;
-	struct work_struct free_work;
+	struct delayed_work free_work;
 	struct gunyah_vm_free_wait *free_wait;
+	unsigned int free_tries;
 };
 
 long gunyah_vm_check_extension(struct gunyah_vm_mgr *mgr, unsigned long ext);
@@ -157,5 +160,11 @@ void gunyah_vm_debugfs_add(struct gunyah_vm *vm);
 bool gunyah_vm_has_vmid(struct gunyah_vm *vm);
 
 bool gunyah_vm_guest_has_rm_link(struct gunyah_vm *vm);
+
+/* vm_boot_context.c */
+struct gh_vm_boot_context;
+int gunyah_vm_boot_context_set(struct gunyah_vm *vm,
+			       const struct gh_vm_boot_context *ctx);
+int gunyah_vm_boot_context_apply(struct gunyah_vm *vm);
 
 #endif /* __GUNYAH_VM_H */

@@ -420,4 +420,56 @@ TEST_F(lost_reply, late_reclaim_reply_is_not_asked_again)
 	close(gmem);
 }
 
+/* Wait up to 5 s for the RM to have @vms VMs. */
+static int rm_vms_become(long long vms)
+{
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (gh_sim_counter("vms") == vms)
+			return 0;
+		usleep(10 * 1000);
+	}
+	return -1;
+}
+
+/*
+ * A MEM_RECLAIM that timed out in the teardown after the last close: the
+ * VM is kept, and torn down again a second later. Its reply, once it
+ * comes, lets that teardown free the VM and give everything back.
+ */
+TEST_F(lost_reply, kept_vm_goes_once_its_late_reclaim_reply_comes)
+{
+	unsigned char *p = MAP_FAILED;
+	struct world before, after;
+	int vm, gmem;
+
+	world_now(&before);
+	vm = ioctl(self->dev, GH_CREATE_VM, 0);
+	ASSERT_LE(0, vm);
+	gmem = gh_setup_bootable(self->dev, vm);
+	ASSERT_LE(0, gmem);
+	ASSERT_EQ(0, ioctl(vm, GH_VM_START, 0));
+	ASSERT_EQ(0, gh_write_file(TIMEOUT_FILE, "300"));
+	ASSERT_EQ(0, gh_sim_ctl("hold %#x 1", MSG_MEM_RECLAIM));
+	close(vm);
+	ASSERT_EQ(0, gh_write_file(TIMEOUT_FILE, "30000"));
+	/* Kept: the RM's VM, and the pages the driver cannot know are back. */
+	EXPECT_EQ(before.vms + 1, gh_sim_counter("vms"));
+	EXPECT_EQ(before.held.drv_lent + SZ_2M / SZ_4K,
+		  gh_mem_total("pages_lent"));
+
+	ASSERT_EQ(0, gh_sim_ctl("answer"));
+	ASSERT_EQ(0, heard_late(before.late));
+	EXPECT_EQ(0, rm_vms_become(before.vms));
+	world_now(&after);
+	EXPECT_EQ(before.held.drv_lent, after.held.drv_lent);
+	EXPECT_EQ(before.held.sim_lent, after.held.sim_lent);
+	p = mmap(NULL, SZ_4K, PROT_READ, MAP_SHARED, gmem, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, reads_sigbus(p));
+	munmap(p, SZ_4K);
+	close(gmem);
+}
+
 TEST_HARNESS_MAIN
