@@ -42,6 +42,7 @@
 #define pr_fmt(fmt) "gunyah: " fmt
 
 #include <linux/delay.h>
+#include <linux/error-injection.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/seq_file.h>
@@ -318,6 +319,20 @@ static int gunyah_parcel_acl(struct gunyah_parcel *p, struct gunyah_binding *b)
 }
 
 /*
+ * Whether anything but the page cache and the parcel holds a folio of the
+ * range: -EBUSY if so. Tests make it fail on demand, as a reference that
+ * passes by would (the fail_function fault injection).
+ */
+static noinline int gunyah_parcel_check_refs(struct gunyah_parcel *p,
+					     struct gunyah_binding *b)
+{
+	struct gunyah_parcel_walk w = { .p = p };
+
+	return gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_CHECK);
+}
+ALLOW_ERROR_INJECTION(gunyah_parcel_check_refs, ERRNO);
+
+/*
  * Take lent pages away from the host: unmap them from user page tables,
  * make sure nothing else holds them, and remove them from the direct map
  * with a single TLB flush.
@@ -326,13 +341,12 @@ static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 				    struct gunyah_binding *b)
 {
 	struct address_space *mapping = b->gmem->inode->i_mapping;
-	struct gunyah_parcel_walk w = { .p = p };
 	int ret, tries;
 
 	unmap_mapping_range(mapping, (loff_t)b->pgoff << PAGE_SHIFT,
 			    (loff_t)b->nr << PAGE_SHIFT, 0);
 	for (tries = 1; ; tries++) {
-		ret = gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_CHECK);
+		ret = gunyah_parcel_check_refs(p, b);
 		if (!ret || tries == GUNYAH_LEND_CHECKS)
 			break;
 		/*
