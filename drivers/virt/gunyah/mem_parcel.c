@@ -95,6 +95,8 @@ enum gunyah_parcel_walk_op {
 	GUNYAH_WALK_FILL,	/* write the entries, take a reference each */
 	GUNYAH_WALK_CHECK,	/* no reference but ours and the cache's */
 	GUNYAH_WALK_PUT,	/* drop our references */
+	GUNYAH_WALK_REMOVE,	/* take lent pages out of the direct map */
+	GUNYAH_WALK_RESTORE,	/* put the first @limit of them back */
 };
 
 struct gunyah_parcel_walk {
@@ -105,7 +107,35 @@ struct gunyah_parcel_walk {
 	phys_addr_t next_phys;	/* where the last entry ends */
 	size_t n_entries;
 	bool hole;
+	struct gunyah_dm_removal *dm;
+	unsigned long limit;
 };
+
+/* The pages of @folio in the walk's range, from the first not yet seen. */
+static unsigned long gunyah_parcel_folio_pfn(struct folio *folio,
+					     struct gunyah_parcel_walk *w,
+					     unsigned long *nr)
+{
+	pgoff_t first = max(folio->index, w->next);
+
+	*nr = min(folio_next_index(folio), w->end) - first;
+	return folio_pfn(folio) + first - folio->index;
+}
+
+/* Remove or restore the direct map of a folio's pages in the range. */
+static int gunyah_parcel_direct_map(struct folio *folio,
+				    struct gunyah_parcel_walk *w)
+{
+	unsigned long nr, pfn = gunyah_parcel_folio_pfn(folio, w, &nr);
+
+	if (w->op == GUNYAH_WALK_REMOVE)
+		return gunyah_direct_map_remove_pages(w->dm, pfn, nr);
+	nr = min(nr, w->limit);
+	gunyah_direct_map_restore(pfn, nr);
+	w->limit -= nr;
+	/* Stop once the first @limit pages are back. */
+	return w->limit ? 0 : 1;
+}
 
 /* Count, or write, the memory entries of a folio's pages in the range. */
 static void gunyah_parcel_collect_folio(struct folio *folio,
@@ -153,11 +183,17 @@ static int gunyah_parcel_visit(struct folio *folio, struct gunyah_parcel_walk *w
 	case GUNYAH_WALK_PUT:
 		folio_put(folio);
 		return 0;
+	case GUNYAH_WALK_REMOVE:
+	case GUNYAH_WALK_RESTORE:
+		return gunyah_parcel_direct_map(folio, w);
 	}
 	return -EINVAL;
 }
 
-/* Visit each folio of the parcel's range, in order, until one fails. */
+/*
+ * Visit each folio of the parcel's range, in order, until a visit fails
+ * (a negative errno, returned) or ends the walk early (1, returned).
+ */
 static int gunyah_parcel_walk(struct gunyah_gmem *gmem,
 			      struct gunyah_parcel_walk *w,
 			      enum gunyah_parcel_walk_op op)
@@ -306,6 +342,16 @@ static int gunyah_parcel_acl(struct gunyah_parcel *p, struct gunyah_binding *b)
 	return 0;
 }
 
+/* Put the first @limit pages of a lent parcel back in the direct map. */
+static void gunyah_parcel_restore(struct gunyah_parcel *p,
+				  struct gunyah_binding *b, unsigned long limit)
+{
+	struct gunyah_parcel_walk w = { .p = p, .limit = limit };
+
+	if (limit)
+		gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_RESTORE);
+}
+
 /*
  * Take lent pages away from the host: unmap them from user page tables,
  * make sure nothing else holds them, and remove them from the direct map
@@ -316,6 +362,7 @@ static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 {
 	struct address_space *mapping = b->gmem->inode->i_mapping;
 	struct gunyah_parcel_walk w = { .p = p };
+	struct gunyah_dm_removal dm;
 	int ret, tries;
 
 	unmap_mapping_range(mapping, (loff_t)b->pgoff << PAGE_SHIFT,
@@ -339,7 +386,15 @@ static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 		return ret;
 	}
 
-	return gunyah_direct_map_remove(p->rm.mem_entries, p->rm.n_mem_entries);
+	ret = gunyah_direct_map_remove_begin(&dm);
+	if (ret)
+		return ret;
+	w.dm = &dm;
+	ret = gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_REMOVE);
+	gunyah_direct_map_remove_end(&dm, ret);
+	if (ret)
+		gunyah_parcel_restore(p, b, dm.pages);
+	return ret;
 }
 
 /*
@@ -388,8 +443,7 @@ static void gunyah_parcel_unmake(struct gunyah_binding *b)
 	struct gunyah_parcel *p = b->parcel;
 
 	if (p->rm.lend)
-		gunyah_direct_map_restore(p->rm.mem_entries, p->rm.n_mem_entries,
-					  ULONG_MAX);
+		gunyah_parcel_restore(p, b, ULONG_MAX);
 	b->parcel = NULL;
 	gunyah_parcel_free(p, b);
 }

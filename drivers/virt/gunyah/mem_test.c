@@ -98,15 +98,32 @@ static void acl_share(struct kunit *test)
 /* A parcel of a small folio and a 16-page folio: two runs of 17 pages. */
 struct dm_fixture {
 	struct folio *folios[2];
-	struct gunyah_rm_mem_entry runs[2];
+	unsigned long pages1;	/* of the second folio, in the parcel */
 };
 
-static void dm_set_runs(struct dm_fixture *f, unsigned long pages1)
+/* Remove the parcel's runs in one batch, as a lend does. */
+static int dm_remove(struct dm_fixture *f)
 {
-	f->runs[0].phys_addr = cpu_to_le64(PFN_PHYS(folio_pfn(f->folios[0])));
-	f->runs[0].size = cpu_to_le64(PAGE_SIZE);
-	f->runs[1].phys_addr = cpu_to_le64(PFN_PHYS(folio_pfn(f->folios[1])));
-	f->runs[1].size = cpu_to_le64(pages1 << PAGE_SHIFT);
+	struct gunyah_dm_removal r;
+	int ret;
+
+	ret = gunyah_direct_map_remove_begin(&r);
+	if (ret)
+		return ret;
+	ret = gunyah_direct_map_remove_pages(&r, folio_pfn(f->folios[0]), 1) ?:
+	      gunyah_direct_map_remove_pages(&r, folio_pfn(f->folios[1]),
+					     f->pages1);
+	gunyah_direct_map_remove_end(&r, ret);
+	return ret;
+}
+
+/* Restore the first @limit pages of the parcel's runs. */
+static void dm_restore(struct dm_fixture *f, unsigned long limit)
+{
+	gunyah_direct_map_restore(folio_pfn(f->folios[0]), min(limit, 1UL));
+	if (limit > 1)
+		gunyah_direct_map_restore(folio_pfn(f->folios[1]),
+					  min(limit - 1, f->pages1));
 }
 
 static int dm_init(struct kunit *test)
@@ -130,7 +147,7 @@ static int dm_init(struct kunit *test)
 		KUNIT_FAIL(test, "no memory for the test folios");
 		return -ENOMEM;
 	}
-	dm_set_runs(f, 16);
+	f->pages1 = 16;
 	return 0;
 }
 
@@ -165,15 +182,20 @@ static int dm_present(struct dm_fixture *f)
 	return n;
 }
 
-/* Present before a lend, absent while lent, present after reclaim. */
+/*
+ * Present before a lend, absent while lent, present after reclaim; the
+ * runs of one removal are flushed from the TLB once.
+ */
 static void direct_map_lend_and_reclaim(struct kunit *test)
 {
 	struct dm_fixture *f = test->priv;
+	s64 flushes = gunyah_direct_map_flushes();
 
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
-	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(f->runs, 2), 0);
+	KUNIT_ASSERT_EQ(test, dm_remove(f), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_direct_map_flushes(), flushes + 1);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 0);
-	gunyah_direct_map_restore(f->runs, 2, ULONG_MAX);
+	dm_restore(f, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 	KUNIT_EXPECT_TRUE(test, gunyah_folio_in_direct_map(f->folios[1]));
 }
@@ -183,14 +205,14 @@ static void direct_map_partial_restore(struct kunit *test)
 {
 	struct dm_fixture *f = test->priv;
 
-	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(f->runs, 2), 0);
-	gunyah_direct_map_restore(f->runs, 2, 5);
+	KUNIT_ASSERT_EQ(test, dm_remove(f), 0);
+	dm_restore(f, 5);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 5);
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[0], 0)));
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[1], 3)));
 	KUNIT_EXPECT_FALSE(test, kernel_page_present(folio_page(f->folios[1], 4)));
 	KUNIT_EXPECT_FALSE(test, gunyah_folio_in_direct_map(f->folios[1]));
-	gunyah_direct_map_restore(f->runs, 2, ULONG_MAX);
+	dm_restore(f, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 }
 
@@ -199,12 +221,12 @@ static void direct_map_partial_binding(struct kunit *test)
 {
 	struct dm_fixture *f = test->priv;
 
-	dm_set_runs(f, 8);	/* the small folio and 8 of 16 pages */
-	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(f->runs, 2), 0);
+	f->pages1 = 8;	/* the small folio and 8 of 16 pages */
+	KUNIT_ASSERT_EQ(test, dm_remove(f), 0);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 8);
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[1], 8)));
 	KUNIT_EXPECT_FALSE(test, kernel_page_present(folio_page(f->folios[1], 7)));
-	gunyah_direct_map_restore(f->runs, 2, ULONG_MAX);
+	dm_restore(f, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 }
 
@@ -218,13 +240,13 @@ static void direct_map_refused_while_hibernating(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, gunyah_direct_map_pages_out(), 0);
 	KUNIT_ASSERT_EQ(test, gunyah_direct_map_hibernation_begin(), 0);
-	KUNIT_EXPECT_EQ(test, gunyah_direct_map_remove(f->runs, 2), -EBUSY);
+	KUNIT_EXPECT_EQ(test, dm_remove(f), -EBUSY);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 	gunyah_direct_map_hibernation_end();
 
-	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(f->runs, 2), 0);
+	KUNIT_ASSERT_EQ(test, dm_remove(f), 0);
 	KUNIT_EXPECT_EQ(test, gunyah_direct_map_hibernation_begin(), -EBUSY);
-	gunyah_direct_map_restore(f->runs, 2, ULONG_MAX);
+	dm_restore(f, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, gunyah_direct_map_hibernation_begin(), 0);
 	gunyah_direct_map_hibernation_end();
 }
