@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for guest memory: the parcel builders (coalescing of memory
- * entries, the ACLs of lent and shared parcels) and the direct-map state
- * of each page a lend takes away and a reclaim gives back.
+ * entries, where a full message of them stops, the ACLs of lent and
+ * shared parcels) and the direct-map state of each page a lend takes away
+ * and a reclaim gives back.
  *
  * Locking: none; each case owns its pages.
  */
@@ -32,9 +33,9 @@ static void mem_entries_coalesce(struct kunit *test)
 	struct gunyah_rm_mem_entry e[8] = {};
 	size_t n = 0;
 
-	gunyah_mem_entries_add(e, &n, 0x80000000, SZ_4K);
-	gunyah_mem_entries_add(e, &n, 0x80001000, SZ_4K);
-	gunyah_mem_entries_add(e, &n, 0x80002000, SZ_2M);
+	gunyah_mem_entries_add(e, &n, 8, 0x80000000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x80001000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x80002000, SZ_2M);
 	KUNIT_ASSERT_EQ(test, n, 1);
 	KUNIT_EXPECT_EQ(test, entry_base(&e[0]), 0x80000000);
 	KUNIT_EXPECT_EQ(test, entry_size(&e[0]), 2 * SZ_4K + SZ_2M);
@@ -46,13 +47,13 @@ static void mem_entries_split(struct kunit *test)
 	struct gunyah_rm_mem_entry e[8] = {};
 	size_t n = 0;
 
-	gunyah_mem_entries_add(e, &n, 0x90000000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x90000000, SZ_4K);
 	/* physically just below: contiguous, but not in guest order */
-	gunyah_mem_entries_add(e, &n, 0x8ffff000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x8ffff000, SZ_4K);
 	/* one page gap */
-	gunyah_mem_entries_add(e, &n, 0x90001000, SZ_4K);
-	gunyah_mem_entries_add(e, &n, 0x90003000, SZ_4K);
-	gunyah_mem_entries_add(e, &n, 0x90004000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x90001000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x90003000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x90004000, SZ_4K);
 	KUNIT_ASSERT_EQ(test, n, 4);
 	KUNIT_EXPECT_EQ(test, entry_base(&e[0]), 0x90000000);
 	KUNIT_EXPECT_EQ(test, entry_base(&e[1]), 0x8ffff000);
@@ -60,6 +61,27 @@ static void mem_entries_split(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, entry_size(&e[2]), SZ_4K);
 	KUNIT_EXPECT_EQ(test, entry_base(&e[3]), 0x90003000);
 	KUNIT_EXPECT_EQ(test, entry_size(&e[3]), 2 * SZ_4K);
+}
+
+/*
+ * A full list still grows its last entry, refuses memory that needs a new
+ * one, and takes it once emptied: where a message of entries stops.
+ */
+static void mem_entries_full(struct kunit *test)
+{
+	struct gunyah_rm_mem_entry e[2] = {};
+	size_t n = 0;
+
+	KUNIT_EXPECT_TRUE(test, gunyah_mem_entries_add(e, &n, 2, 0xa0000000, SZ_4K));
+	KUNIT_EXPECT_TRUE(test, gunyah_mem_entries_add(e, &n, 2, 0xb0000000, SZ_4K));
+	KUNIT_EXPECT_TRUE(test, gunyah_mem_entries_add(e, &n, 2, 0xb0001000, SZ_4K));
+	KUNIT_EXPECT_FALSE(test, gunyah_mem_entries_add(e, &n, 2, 0xc0000000, SZ_4K));
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, entry_size(&e[1]), 2 * SZ_4K);
+	n = 0;
+	KUNIT_EXPECT_TRUE(test, gunyah_mem_entries_add(e, &n, 2, 0xc0000000, SZ_4K));
+	KUNIT_EXPECT_EQ(test, entry_base(&e[0]), 0xc0000000);
+	KUNIT_EXPECT_EQ(test, entry_size(&e[0]), SZ_4K);
 }
 
 /* A lend names only the guest, with exactly the binding's rights. */
@@ -254,6 +276,7 @@ static void direct_map_refused_while_hibernating(struct kunit *test)
 static struct kunit_case gunyah_parcel_builder_cases[] = {
 	KUNIT_CASE(mem_entries_coalesce),
 	KUNIT_CASE(mem_entries_split),
+	KUNIT_CASE(mem_entries_full),
 	KUNIT_CASE(acl_lend),
 	KUNIT_CASE(acl_share),
 	{}
