@@ -5,9 +5,10 @@
  * A lent page belongs to the guest: the host must not reach it, not even
  * speculatively through its own linear map. This file is the only one that
  * takes guest pages out of the direct map and puts them back, in the
- * spirit of mm/secretmem.c: a batch of pages (the physically contiguous
- * runs of a parcel) is removed with one TLB flush for all of them, and
- * restored without one (making a mapping valid needs none). It counts the
+ * spirit of mm/secretmem.c: a batch of pages (the runs of a parcel, as
+ * its caller walks them in the page cache: no list of them is kept) is
+ * removed with one TLB flush for all of them, and restored without one
+ * (making a mapping valid needs none). It counts the
  * pages it holds out of the direct map and the flushes it made, and
  * refuses hibernation while any page is out: the image would be written
  * through the direct map.
@@ -120,97 +121,96 @@ bool gunyah_folio_in_direct_map(struct folio *folio)
 	return true;
 }
 
-/*
- * The pages of a parcel, as its memory entries list them: runs of
- * physically contiguous pages. In 6.12 the direct map changes one page per
- * call (set_direct_map_*_noflush(); the range version came later), so a
- * run is one call per page, and a removal one TLB flush for all of them.
- */
-static unsigned long gunyah_dm_run_pfn(const struct gunyah_rm_mem_entry *e)
-{
-	return PHYS_PFN(le64_to_cpu(e->phys_addr));
-}
-
-static unsigned long gunyah_dm_run_pages(const struct gunyah_rm_mem_entry *e)
-{
-	return le64_to_cpu(e->size) >> PAGE_SHIFT;
-}
-
 /**
  * gunyah_direct_map_restore() - put pages back in the direct map
- * @runs: the runs of pages, as given to gunyah_direct_map_remove(); pages
- *	already back are left alone
- * @n: entries in @runs
- * @limit: restore only the first @limit pages (those a failed removal got
- *	to); ULONG_MAX for all of them
+ * @pfn: the first page
+ * @nr: how many; pages already back are left alone
+ *
+ * Making a mapping valid needs no TLB flush.
  */
-void gunyah_direct_map_restore(const struct gunyah_rm_mem_entry *runs,
-			       size_t n, unsigned long limit)
+void gunyah_direct_map_restore(unsigned long pfn, unsigned long nr)
 {
-	unsigned long pfn, end, done = 0, restored = 0;
+	unsigned long end = pfn + nr, restored = 0;
 	struct page *page;
-	size_t i;
 
-	for (i = 0; i < n && done < limit; i++) {
-		pfn = gunyah_dm_run_pfn(&runs[i]);
-		end = pfn + min(gunyah_dm_run_pages(&runs[i]), limit - done);
-		for (; pfn < end; pfn++, done++) {
-			page = pfn_to_page(pfn);
-			if (kernel_page_present(page))
-				continue;
-			/* Making a mapping valid needs no TLB flush. */
-			if (!set_direct_map_default_noflush(page))
-				restored++;
-		}
+	for (; pfn < end; pfn++) {
+		page = pfn_to_page(pfn);
+		if (kernel_page_present(page))
+			continue;
+		if (!set_direct_map_default_noflush(page))
+			restored++;
 	}
 	atomic64_sub(restored, &gunyah_dm_pages_out);
 }
 
-/**
- * gunyah_direct_map_remove() - take pages out of the direct map, with one
- *	TLB flush for all of them
- * @runs: the runs of pages; the caller made sure nothing else maps or
- *	holds them
- * @n: entries in @runs
- *
- * Return: 0, -EBUSY while the system hibernates, or the error of the page
- * that failed; nothing is removed then.
+/*
+ * A removal is a batch: the runs of a parcel, one after the other, then
+ * one TLB flush for all of them. In 6.12 the direct map changes one page
+ * per call (set_direct_map_*_noflush(); the range version came later).
  */
-int gunyah_direct_map_remove(const struct gunyah_rm_mem_entry *runs, size_t n)
-{
-	unsigned long start = ULONG_MAX, end = 0, pfn, last, done = 0;
-	unsigned long addr;
-	size_t i;
-	int ret = 0;
 
+/**
+ * gunyah_direct_map_remove_begin() - start taking pages out of the direct map
+ * @r: the batch, initialised here
+ *
+ * Return: 0, or -EBUSY while the system hibernates. On success, end the
+ * batch with gunyah_direct_map_remove_end().
+ */
+int gunyah_direct_map_remove_begin(struct gunyah_dm_removal *r)
+{
+	*r = (struct gunyah_dm_removal){ .start = ULONG_MAX };
 	down_read(&gunyah_dm_hibernation_lock);
 	if (gunyah_dm_hibernating) {
 		up_read(&gunyah_dm_hibernation_lock);
 		return -EBUSY;
 	}
-	for (i = 0; i < n && !ret; i++) {
-		pfn = gunyah_dm_run_pfn(&runs[i]);
-		last = pfn + gunyah_dm_run_pages(&runs[i]);
-		addr = (unsigned long)pfn_to_kaddr(pfn);
-		start = min(start, addr);
-		end = max_t(unsigned long, end, (unsigned long)pfn_to_kaddr(last));
-		for (; pfn < last; pfn++, done++) {
-			ret = set_direct_map_invalid_noflush(pfn_to_page(pfn));
-			if (ret)
-				break;
-		}
-	}
-	atomic64_add(done, &gunyah_dm_pages_out);
-	up_read(&gunyah_dm_hibernation_lock);
-	if (ret) {
-		gunyah_direct_map_restore(runs, n, done);
-		return ret;
-	}
-	if (done) {
-		flush_tlb_kernel_range(start, end);
-		atomic64_inc(&gunyah_dm_flushes);
-	}
 	return 0;
+}
+
+/**
+ * gunyah_direct_map_remove_pages() - take a run of pages out, without a flush
+ * @r: the batch
+ * @pfn: the first page; the caller made sure nothing else maps or holds
+ *	the pages
+ * @nr: how many
+ *
+ * Return: 0 or the error of the page that failed; @r->pages counts the
+ * pages removed so far either way.
+ */
+int gunyah_direct_map_remove_pages(struct gunyah_dm_removal *r,
+				   unsigned long pfn, unsigned long nr)
+{
+	unsigned long addr = (unsigned long)pfn_to_kaddr(pfn), i;
+	int ret = 0;
+
+	for (i = 0; i < nr; i++) {
+		ret = set_direct_map_invalid_noflush(pfn_to_page(pfn + i));
+		if (ret)
+			break;
+	}
+	if (i) {
+		r->pages += i;
+		r->start = min(r->start, addr);
+		r->end = max(r->end, addr + i * PAGE_SIZE);
+	}
+	return ret;
+}
+
+/**
+ * gunyah_direct_map_remove_end() - end a batch, with one TLB flush for it
+ * @r: the batch
+ * @ret: 0 if every run was removed; otherwise nothing is flushed and the
+ *	caller puts the @r->pages pages it removed back with
+ *	gunyah_direct_map_restore()
+ */
+void gunyah_direct_map_remove_end(struct gunyah_dm_removal *r, int ret)
+{
+	atomic64_add(r->pages, &gunyah_dm_pages_out);
+	up_read(&gunyah_dm_hibernation_lock);
+	if (ret || !r->pages)
+		return;
+	flush_tlb_kernel_range(r->start, r->end);
+	atomic64_inc(&gunyah_dm_flushes);
 }
 
 /**

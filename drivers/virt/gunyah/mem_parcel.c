@@ -22,11 +22,16 @@
  * gave it back. The reply is applied the next time the parcel is to be
  * reclaimed; see gunyah_parcel_settle().
  *
- * A parcel keeps no per-page state: its folios are found again in the
- * page cache (the binding keeps the range from being truncated or punched
- * while it is given), and its entry list is counted before it is
- * allocated, so its kernel memory ("meta_bytes") follows the physically
- * contiguous runs, not the pages: 16 bytes per run. The folios' LRU
+ * A parcel keeps no per-page or per-run state: its folios are found again
+ * in the page cache, where nothing moves them (a parcel is made under the
+ * bindings_lock, and a given or busy parcel keeps its range from being
+ * truncated or punched). Its memory entries are counted there when it is
+ * made, and read from there again straight into each RM message as it is
+ * sent, one message's worth at a time (the entry source of
+ * gunyah_rm_mem_share()); lent pages leave the direct map folio by folio
+ * as they are walked. So a parcel's kernel memory ("meta_bytes": this
+ * structure and its ACL) is the same whatever its number of pages or
+ * runs. The folios' LRU
  * batches are drained once per VM start (gunyah_parcel_drain_lru()), and
  * again only when a lend's reference check fails; the check is then
  * repeated a few times, for references that only pass by.
@@ -73,27 +78,35 @@ static struct {
 } gunyah_parcel_stats;
 
 /**
- * gunyah_mem_entries_add() - append memory to a parcel's entry list
- * @entries: the list, with room for one more entry
+ * gunyah_mem_entries_add() - append memory to a list of memory entries
+ * @entries: the list
  * @n: entries in @entries; updated
+ * @max: room in @entries
  * @phys: physical address of the memory
  * @len: its length
  *
  * The memory continues the last entry if it follows it physically, so runs
  * of physically contiguous pages, in guest order, are one entry.
+ *
+ * Return: true, or false (nothing written) if the memory needs an entry of
+ * its own and @entries is full.
  */
-VISIBLE_IF_KUNIT void gunyah_mem_entries_add(struct gunyah_rm_mem_entry *entries,
-					     size_t *n, phys_addr_t phys, u64 len)
+VISIBLE_IF_KUNIT bool gunyah_mem_entries_add(struct gunyah_rm_mem_entry *entries,
+					     size_t *n, size_t max,
+					     phys_addr_t phys, u64 len)
 {
 	struct gunyah_rm_mem_entry *e = *n ? &entries[*n - 1] : NULL;
 
 	if (e && le64_to_cpu(e->phys_addr) + le64_to_cpu(e->size) == phys) {
 		e->size = cpu_to_le64(le64_to_cpu(e->size) + len);
-		return;
+		return true;
 	}
+	if (*n == max)
+		return false;
 	e = &entries[(*n)++];
 	e->phys_addr = cpu_to_le64(phys);
 	e->size = cpu_to_le64(len);
+	return true;
 }
 
 /*
@@ -102,9 +115,12 @@ VISIBLE_IF_KUNIT void gunyah_mem_entries_add(struct gunyah_rm_mem_entry *entries
  */
 enum gunyah_parcel_walk_op {
 	GUNYAH_WALK_COUNT,	/* count entries and folios, look for holes */
-	GUNYAH_WALK_FILL,	/* write the entries, take a reference each */
+	GUNYAH_WALK_GET,	/* take a reference on each */
+	GUNYAH_WALK_EMIT,	/* write the next entries, for the RM */
 	GUNYAH_WALK_CHECK,	/* no reference but ours and the cache's */
 	GUNYAH_WALK_PUT,	/* drop our references */
+	GUNYAH_WALK_REMOVE,	/* take lent pages out of the direct map */
+	GUNYAH_WALK_RESTORE,	/* put the first @limit of them back */
 };
 
 struct gunyah_parcel_walk {
@@ -115,42 +131,89 @@ struct gunyah_parcel_walk {
 	phys_addr_t next_phys;	/* where the last entry ends */
 	size_t n_entries;
 	bool hole;
+	struct gunyah_dm_removal *dm;
+	unsigned long limit;
+	struct gunyah_rm_mem_entry *out;	/* where an emit writes */
+	size_t n_out;
+	size_t max_out;
 };
 
-/* Count, or write, the memory entries of a folio's pages in the range. */
-static void gunyah_parcel_collect_folio(struct folio *folio,
-					struct gunyah_parcel_walk *w)
+/* The pages of @folio in the walk's range, from the first not yet seen. */
+static unsigned long gunyah_parcel_folio_pfn(struct folio *folio,
+					     struct gunyah_parcel_walk *w,
+					     unsigned long *nr)
 {
 	pgoff_t first = max(folio->index, w->next);
-	pgoff_t last = min(folio_next_index(folio), w->end);
-	phys_addr_t phys = PFN_PHYS(folio_pfn(folio) + first - folio->index);
-	u64 len = (u64)(last - first) << PAGE_SHIFT;
+
+	*nr = min(folio_next_index(folio), w->end) - first;
+	return folio_pfn(folio) + first - folio->index;
+}
+
+/* Remove or restore the direct map of a folio's pages in the range. */
+static int gunyah_parcel_direct_map(struct folio *folio,
+				    struct gunyah_parcel_walk *w)
+{
+	unsigned long nr, pfn = gunyah_parcel_folio_pfn(folio, w, &nr);
+
+	if (w->op == GUNYAH_WALK_REMOVE)
+		return gunyah_direct_map_remove_pages(w->dm, pfn, nr);
+	nr = min(nr, w->limit);
+	gunyah_direct_map_restore(pfn, nr);
+	w->limit -= nr;
+	/* Stop once the first @limit pages are back. */
+	return w->limit ? 0 : 1;
+}
+
+/* Count the memory entries of a folio's pages in the range. */
+static void gunyah_parcel_count_folio(struct folio *folio,
+				      struct gunyah_parcel_walk *w)
+{
+	unsigned long nr, pfn = gunyah_parcel_folio_pfn(folio, w, &nr);
 	struct gunyah_parcel *p = w->p;
 
 	if (folio->index > w->next)
 		w->hole = true;
-	w->next = last;
-	if (w->op == GUNYAH_WALK_FILL) {
-		folio_get(folio);
-		gunyah_mem_entries_add(p->rm.mem_entries, &p->rm.n_mem_entries,
-				       phys, len);
-		return;
-	}
-	if (!w->n_entries || phys != w->next_phys)
+	w->next = min(folio_next_index(folio), w->end);
+	if (!w->n_entries || PFN_PHYS(pfn) != w->next_phys)
 		w->n_entries++;
-	w->next_phys = phys + len;
+	w->next_phys = PFN_PHYS(pfn + nr);
 	p->nr_folios++;
 	if (folio_size(folio) == SZ_2M)
 		p->nr_huge++;
+}
+
+/*
+ * Write a folio's pages in the range to the entries of the message being
+ * filled. Entries are split where the count split them: at a folio that
+ * does not follow the last entry physically, where a full message stops.
+ */
+static int gunyah_parcel_emit_folio(struct folio *folio,
+				    struct gunyah_parcel_walk *w)
+{
+	unsigned long nr, pfn = gunyah_parcel_folio_pfn(folio, w, &nr);
+
+	/* The count found none; nothing can have punched one since. */
+	if (folio->index > w->next)
+		return -EINVAL;
+	/* Full: the folio starts the next message's entries. */
+	if (!gunyah_mem_entries_add(w->out, &w->n_out, w->max_out,
+				    PFN_PHYS(pfn), PFN_PHYS(nr)))
+		return 1;
+	w->next += nr;
+	return 0;
 }
 
 static int gunyah_parcel_visit(struct folio *folio, struct gunyah_parcel_walk *w)
 {
 	switch (w->op) {
 	case GUNYAH_WALK_COUNT:
-	case GUNYAH_WALK_FILL:
-		gunyah_parcel_collect_folio(folio, w);
+		gunyah_parcel_count_folio(folio, w);
 		return 0;
+	case GUNYAH_WALK_GET:
+		folio_get(folio);
+		return 0;
+	case GUNYAH_WALK_EMIT:
+		return gunyah_parcel_emit_folio(folio, w);
 	case GUNYAH_WALK_CHECK:
 		/* The page cache's references, ours and the walk's. */
 		if (folio_mapped(folio) ||
@@ -163,24 +226,33 @@ static int gunyah_parcel_visit(struct folio *folio, struct gunyah_parcel_walk *w
 	case GUNYAH_WALK_PUT:
 		folio_put(folio);
 		return 0;
+	case GUNYAH_WALK_REMOVE:
+	case GUNYAH_WALK_RESTORE:
+		return gunyah_parcel_direct_map(folio, w);
 	}
 	return -EINVAL;
 }
 
-/* Visit each folio of the parcel's range, in order, until one fails. */
+/*
+ * Visit each folio of the parcel's range, in order, until a visit fails
+ * (a negative errno, returned) or ends the walk early (1, returned).
+ */
 static int gunyah_parcel_walk(struct gunyah_gmem *gmem,
 			      struct gunyah_parcel_walk *w,
 			      enum gunyah_parcel_walk_op op)
 {
 	struct address_space *mapping = gmem->inode->i_mapping;
 	struct folio_batch fbatch;
-	pgoff_t idx = w->p->start;
 	unsigned int i, n;
 	int ret = 0;
+	pgoff_t idx;
 
 	w->op = op;
-	w->next = w->p->start;
+	/* An emit goes on where the last one stopped. */
+	if (op != GUNYAH_WALK_EMIT)
+		w->next = w->p->start;
 	w->end = w->p->start + w->p->nr;
+	idx = w->next;
 	folio_batch_init(&fbatch);
 	while (!ret && (n = filemap_get_folios(mapping, &idx, w->end - 1, &fbatch))) {
 		for (i = 0; i < n && !ret; i++)
@@ -198,18 +270,17 @@ static void gunyah_parcel_free(struct gunyah_parcel *p,
 
 	/* Not armed unless a kernel bug freed a parcel the RM may hold. */
 	gunyah_rm_late_cancel(&p->late);
-	/* The references were taken with the entries. */
+	/* The references were taken once the entries were counted. */
 	if (p->rm.n_mem_entries)
 		gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_PUT);
-	kvfree(p->rm.mem_entries);
 	kfree(p->rm.acl_entries);
 	kfree(p);
 }
 
 /*
- * Allocate the binding's folios, count its memory entries, then write
- * them, taking a reference on each folio: no array of pages, and an entry
- * list of the exact size.
+ * Allocate the binding's folios, count its memory entries, then take a
+ * reference on each folio: no array of pages, and no list of entries
+ * (they are written into the RM's messages as they are sent).
  */
 static int gunyah_parcel_collect(struct gunyah_parcel *p,
 				 struct gunyah_binding *b)
@@ -235,12 +306,8 @@ static int gunyah_parcel_collect(struct gunyah_parcel *p,
 	if (w.hole || w.next != w.end || !w.n_entries)
 		return -EBUSY;
 
-	p->rm.mem_entries = kvcalloc(w.n_entries, sizeof(*p->rm.mem_entries),
-				     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!p->rm.mem_entries)
-		return -ENOMEM;
-	p->meta += w.n_entries * sizeof(*p->rm.mem_entries);
-	gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_FILL);
+	gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_GET);
+	p->rm.n_mem_entries = w.n_entries;
 	return 0;
 }
 
@@ -318,6 +385,16 @@ static int gunyah_parcel_acl(struct gunyah_parcel *p, struct gunyah_binding *b)
 	return 0;
 }
 
+/* Put the first @limit pages of a lent parcel back in the direct map. */
+static void gunyah_parcel_restore(struct gunyah_parcel *p,
+				  struct gunyah_binding *b, unsigned long limit)
+{
+	struct gunyah_parcel_walk w = { .p = p, .limit = limit };
+
+	if (limit)
+		gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_RESTORE);
+}
+
 /*
  * Whether anything but the page cache and the parcel holds a folio of the
  * range: -EBUSY if so. Tests make it fail on demand, as a reference that
@@ -341,6 +418,8 @@ static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 				    struct gunyah_binding *b)
 {
 	struct address_space *mapping = b->gmem->inode->i_mapping;
+	struct gunyah_parcel_walk w = { .p = p };
+	struct gunyah_dm_removal dm;
 	int ret, tries;
 
 	unmap_mapping_range(mapping, (loff_t)b->pgoff << PAGE_SHIFT,
@@ -364,7 +443,15 @@ static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
 		return ret;
 	}
 
-	return gunyah_direct_map_remove(p->rm.mem_entries, p->rm.n_mem_entries);
+	ret = gunyah_direct_map_remove_begin(&dm);
+	if (ret)
+		return ret;
+	w.dm = &dm;
+	ret = gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_REMOVE);
+	gunyah_direct_map_remove_end(&dm, ret);
+	if (ret)
+		gunyah_parcel_restore(p, b, dm.pages);
+	return ret;
 }
 
 /*
@@ -442,10 +529,54 @@ static void gunyah_parcel_unmake(struct gunyah_binding *b)
 	struct gunyah_parcel *p = b->parcel;
 
 	if (p->rm.lend)
-		gunyah_direct_map_restore(p->rm.mem_entries, p->rm.n_mem_entries,
-					  ULONG_MAX);
+		gunyah_parcel_restore(p, b, ULONG_MAX);
 	b->parcel = NULL;
 	gunyah_parcel_free(p, b);
+}
+
+/*
+ * A busy parcel's memory entries, for gunyah_rm_mem_share(): read from the
+ * page cache one message at a time. Nothing changes the range meanwhile
+ * (a busy parcel is not punched), and each folio holds our reference.
+ */
+struct gunyah_parcel_entries {
+	struct gunyah_rm_mem_entry_src src;
+	struct gunyah_parcel_walk w;
+	struct gunyah_gmem *gmem;
+	size_t left;
+};
+
+static int gunyah_parcel_entries_fill(struct gunyah_rm_mem_entry_src *src,
+				      struct gunyah_rm_mem_entry *entries,
+				      size_t n)
+{
+	struct gunyah_parcel_entries *e =
+		container_of(src, struct gunyah_parcel_entries, src);
+	int ret;
+
+	e->w.out = entries;
+	e->w.n_out = 0;
+	e->w.max_out = n;
+	ret = gunyah_parcel_walk(e->gmem, &e->w, GUNYAH_WALK_EMIT);
+	if (ret < 0)
+		return ret;
+	/* Exactly the entries counted when the parcel was made. */
+	if (e->w.n_out != n || n > e->left || (n == e->left && ret))
+		return -EINVAL;
+	e->left -= n;
+	return 0;
+}
+
+static void gunyah_parcel_entries_init(struct gunyah_parcel_entries *e,
+				       struct gunyah_binding *b)
+{
+	struct gunyah_parcel *p = b->parcel;
+
+	e->src.fill = gunyah_parcel_entries_fill;
+	e->w = (struct gunyah_parcel_walk){ .p = p, .next = p->start };
+	e->gmem = b->gmem;
+	e->left = p->rm.n_mem_entries;
+	p->rm.mem_src = &e->src;
 }
 
 /**
@@ -467,6 +598,7 @@ static void gunyah_parcel_unmake(struct gunyah_binding *b)
 int gunyah_parcel_give(struct gunyah_binding *b, u32 label, u32 *handle)
 {
 	struct rw_semaphore *lock = &b->gmem->bindings_lock;
+	struct gunyah_parcel_entries entries;
 	struct gunyah_parcel *p;
 	int ret;
 
@@ -479,7 +611,9 @@ int gunyah_parcel_give(struct gunyah_binding *b, u32 label, u32 *handle)
 		goto out;
 
 	/* Nothing else changes a busy parcel: no lock is needed for it. */
+	gunyah_parcel_entries_init(&entries, b);
 	ret = gunyah_rm_mem_share(b->vm->mgr->rm, &p->rm);
+	p->rm.mem_src = NULL;
 
 	down_write(lock);
 	p->busy = false;

@@ -32,16 +32,17 @@ enum gunyah_parcel_outcome {
 
 /**
  * struct gunyah_parcel - memory of one binding, given to the RM
- * @rm: the parcel as the RM knows it: lent or shared, its label, its ACL
- *	and memory entries, its handle
+ * @rm: the parcel as the RM knows it: lent or shared, its label, its ACL,
+ *	the number of its memory entries (they are read from the page cache
+ *	as they are sent), its handle
  * @start: the first page index of the binding's range in its file
  * @nr: pages in the range; each folio that holds them has a reference
  *	held while given (the folios are found again in the page cache: the
  *	range cannot be truncated or punched while it is given)
  * @nr_folios: folios holding the range
  * @nr_huge: how many of them are 2 MiB folios
- * @meta: bytes of kernel memory the parcel takes (this structure, its
- *	memory entries and ACL)
+ * @meta: bytes of kernel memory the parcel takes (this structure and its
+ *	ACL): the same for every parcel
  * @busy: an RM call about it (give or take back) is in flight without the
  *	file's bindings_lock; nothing but that call changes it meanwhile
  * @outcome: whether a call about it is still unanswered
@@ -76,8 +77,8 @@ void gunyah_parcel_show(const struct gunyah_parcel *p, struct seq_file *s);
 void gunyah_mem_stats_show(struct seq_file *s);
 
 #if IS_ENABLED(CONFIG_KUNIT)
-void gunyah_mem_entries_add(struct gunyah_rm_mem_entry *entries, size_t *n,
-			    phys_addr_t phys, u64 len);
+bool gunyah_mem_entries_add(struct gunyah_rm_mem_entry *entries, size_t *n,
+			    size_t max, phys_addr_t phys, u64 len);
 size_t gunyah_acl_build(struct gunyah_rm_mem_acl_entry *acl, u16 vmid,
 			u16 host_vmid, u32 flags, bool lend);
 #endif

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for guest memory: the parcel builders (coalescing of memory
- * entries, the ACLs of lent and shared parcels) and the direct-map state
- * of each page a lend takes away and a reclaim gives back.
+ * entries, where a full message of them stops, the ACLs of lent and
+ * shared parcels) and the direct-map state of each page a lend takes away
+ * and a reclaim gives back.
  *
  * Locking: none; each case owns its pages.
  */
@@ -32,9 +33,9 @@ static void mem_entries_coalesce(struct kunit *test)
 	struct gunyah_rm_mem_entry e[8] = {};
 	size_t n = 0;
 
-	gunyah_mem_entries_add(e, &n, 0x80000000, SZ_4K);
-	gunyah_mem_entries_add(e, &n, 0x80001000, SZ_4K);
-	gunyah_mem_entries_add(e, &n, 0x80002000, SZ_2M);
+	gunyah_mem_entries_add(e, &n, 8, 0x80000000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x80001000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x80002000, SZ_2M);
 	KUNIT_ASSERT_EQ(test, n, 1);
 	KUNIT_EXPECT_EQ(test, entry_base(&e[0]), 0x80000000);
 	KUNIT_EXPECT_EQ(test, entry_size(&e[0]), 2 * SZ_4K + SZ_2M);
@@ -46,13 +47,13 @@ static void mem_entries_split(struct kunit *test)
 	struct gunyah_rm_mem_entry e[8] = {};
 	size_t n = 0;
 
-	gunyah_mem_entries_add(e, &n, 0x90000000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x90000000, SZ_4K);
 	/* physically just below: contiguous, but not in guest order */
-	gunyah_mem_entries_add(e, &n, 0x8ffff000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x8ffff000, SZ_4K);
 	/* one page gap */
-	gunyah_mem_entries_add(e, &n, 0x90001000, SZ_4K);
-	gunyah_mem_entries_add(e, &n, 0x90003000, SZ_4K);
-	gunyah_mem_entries_add(e, &n, 0x90004000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x90001000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x90003000, SZ_4K);
+	gunyah_mem_entries_add(e, &n, 8, 0x90004000, SZ_4K);
 	KUNIT_ASSERT_EQ(test, n, 4);
 	KUNIT_EXPECT_EQ(test, entry_base(&e[0]), 0x90000000);
 	KUNIT_EXPECT_EQ(test, entry_base(&e[1]), 0x8ffff000);
@@ -60,6 +61,27 @@ static void mem_entries_split(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, entry_size(&e[2]), SZ_4K);
 	KUNIT_EXPECT_EQ(test, entry_base(&e[3]), 0x90003000);
 	KUNIT_EXPECT_EQ(test, entry_size(&e[3]), 2 * SZ_4K);
+}
+
+/*
+ * A full list still grows its last entry, refuses memory that needs a new
+ * one, and takes it once emptied: where a message of entries stops.
+ */
+static void mem_entries_full(struct kunit *test)
+{
+	struct gunyah_rm_mem_entry e[2] = {};
+	size_t n = 0;
+
+	KUNIT_EXPECT_TRUE(test, gunyah_mem_entries_add(e, &n, 2, 0xa0000000, SZ_4K));
+	KUNIT_EXPECT_TRUE(test, gunyah_mem_entries_add(e, &n, 2, 0xb0000000, SZ_4K));
+	KUNIT_EXPECT_TRUE(test, gunyah_mem_entries_add(e, &n, 2, 0xb0001000, SZ_4K));
+	KUNIT_EXPECT_FALSE(test, gunyah_mem_entries_add(e, &n, 2, 0xc0000000, SZ_4K));
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, entry_size(&e[1]), 2 * SZ_4K);
+	n = 0;
+	KUNIT_EXPECT_TRUE(test, gunyah_mem_entries_add(e, &n, 2, 0xc0000000, SZ_4K));
+	KUNIT_EXPECT_EQ(test, entry_base(&e[0]), 0xc0000000);
+	KUNIT_EXPECT_EQ(test, entry_size(&e[0]), SZ_4K);
 }
 
 /* A lend names only the guest, with exactly the binding's rights. */
@@ -98,15 +120,32 @@ static void acl_share(struct kunit *test)
 /* A parcel of a small folio and a 16-page folio: two runs of 17 pages. */
 struct dm_fixture {
 	struct folio *folios[2];
-	struct gunyah_rm_mem_entry runs[2];
+	unsigned long pages1;	/* of the second folio, in the parcel */
 };
 
-static void dm_set_runs(struct dm_fixture *f, unsigned long pages1)
+/* Remove the parcel's runs in one batch, as a lend does. */
+static int dm_remove(struct dm_fixture *f)
 {
-	f->runs[0].phys_addr = cpu_to_le64(PFN_PHYS(folio_pfn(f->folios[0])));
-	f->runs[0].size = cpu_to_le64(PAGE_SIZE);
-	f->runs[1].phys_addr = cpu_to_le64(PFN_PHYS(folio_pfn(f->folios[1])));
-	f->runs[1].size = cpu_to_le64(pages1 << PAGE_SHIFT);
+	struct gunyah_dm_removal r;
+	int ret;
+
+	ret = gunyah_direct_map_remove_begin(&r);
+	if (ret)
+		return ret;
+	ret = gunyah_direct_map_remove_pages(&r, folio_pfn(f->folios[0]), 1) ?:
+	      gunyah_direct_map_remove_pages(&r, folio_pfn(f->folios[1]),
+					     f->pages1);
+	gunyah_direct_map_remove_end(&r, ret);
+	return ret;
+}
+
+/* Restore the first @limit pages of the parcel's runs. */
+static void dm_restore(struct dm_fixture *f, unsigned long limit)
+{
+	gunyah_direct_map_restore(folio_pfn(f->folios[0]), min(limit, 1UL));
+	if (limit > 1)
+		gunyah_direct_map_restore(folio_pfn(f->folios[1]),
+					  min(limit - 1, f->pages1));
 }
 
 static int dm_init(struct kunit *test)
@@ -130,7 +169,7 @@ static int dm_init(struct kunit *test)
 		KUNIT_FAIL(test, "no memory for the test folios");
 		return -ENOMEM;
 	}
-	dm_set_runs(f, 16);
+	f->pages1 = 16;
 	return 0;
 }
 
@@ -165,15 +204,20 @@ static int dm_present(struct dm_fixture *f)
 	return n;
 }
 
-/* Present before a lend, absent while lent, present after reclaim. */
+/*
+ * Present before a lend, absent while lent, present after reclaim; the
+ * runs of one removal are flushed from the TLB once.
+ */
 static void direct_map_lend_and_reclaim(struct kunit *test)
 {
 	struct dm_fixture *f = test->priv;
+	s64 flushes = gunyah_direct_map_flushes();
 
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
-	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(f->runs, 2), 0);
+	KUNIT_ASSERT_EQ(test, dm_remove(f), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_direct_map_flushes(), flushes + 1);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 0);
-	gunyah_direct_map_restore(f->runs, 2, ULONG_MAX);
+	dm_restore(f, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 	KUNIT_EXPECT_TRUE(test, gunyah_folio_in_direct_map(f->folios[1]));
 }
@@ -183,14 +227,14 @@ static void direct_map_partial_restore(struct kunit *test)
 {
 	struct dm_fixture *f = test->priv;
 
-	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(f->runs, 2), 0);
-	gunyah_direct_map_restore(f->runs, 2, 5);
+	KUNIT_ASSERT_EQ(test, dm_remove(f), 0);
+	dm_restore(f, 5);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 5);
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[0], 0)));
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[1], 3)));
 	KUNIT_EXPECT_FALSE(test, kernel_page_present(folio_page(f->folios[1], 4)));
 	KUNIT_EXPECT_FALSE(test, gunyah_folio_in_direct_map(f->folios[1]));
-	gunyah_direct_map_restore(f->runs, 2, ULONG_MAX);
+	dm_restore(f, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 }
 
@@ -199,12 +243,12 @@ static void direct_map_partial_binding(struct kunit *test)
 {
 	struct dm_fixture *f = test->priv;
 
-	dm_set_runs(f, 8);	/* the small folio and 8 of 16 pages */
-	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(f->runs, 2), 0);
+	f->pages1 = 8;	/* the small folio and 8 of 16 pages */
+	KUNIT_ASSERT_EQ(test, dm_remove(f), 0);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 8);
 	KUNIT_EXPECT_TRUE(test, kernel_page_present(folio_page(f->folios[1], 8)));
 	KUNIT_EXPECT_FALSE(test, kernel_page_present(folio_page(f->folios[1], 7)));
-	gunyah_direct_map_restore(f->runs, 2, ULONG_MAX);
+	dm_restore(f, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 }
 
@@ -218,13 +262,13 @@ static void direct_map_refused_while_hibernating(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, gunyah_direct_map_pages_out(), 0);
 	KUNIT_ASSERT_EQ(test, gunyah_direct_map_hibernation_begin(), 0);
-	KUNIT_EXPECT_EQ(test, gunyah_direct_map_remove(f->runs, 2), -EBUSY);
+	KUNIT_EXPECT_EQ(test, dm_remove(f), -EBUSY);
 	KUNIT_EXPECT_EQ(test, dm_present(f), 17);
 	gunyah_direct_map_hibernation_end();
 
-	KUNIT_ASSERT_EQ(test, gunyah_direct_map_remove(f->runs, 2), 0);
+	KUNIT_ASSERT_EQ(test, dm_remove(f), 0);
 	KUNIT_EXPECT_EQ(test, gunyah_direct_map_hibernation_begin(), -EBUSY);
-	gunyah_direct_map_restore(f->runs, 2, ULONG_MAX);
+	dm_restore(f, ULONG_MAX);
 	KUNIT_EXPECT_EQ(test, gunyah_direct_map_hibernation_begin(), 0);
 	gunyah_direct_map_hibernation_end();
 }
@@ -232,6 +276,7 @@ static void direct_map_refused_while_hibernating(struct kunit *test)
 static struct kunit_case gunyah_parcel_builder_cases[] = {
 	KUNIT_CASE(mem_entries_coalesce),
 	KUNIT_CASE(mem_entries_split),
+	KUNIT_CASE(mem_entries_full),
 	KUNIT_CASE(acl_lend),
 	KUNIT_CASE(acl_share),
 	{}

@@ -409,6 +409,22 @@ int gunyah_rm_notifier_unregister(struct gunyah_rm *rm,
 /* ---- Typed RM calls (rsc_mgr_rpc.c) ------------------------------------- */
 
 /**
+ * struct gunyah_rm_mem_entry_src - where a parcel's memory entries come from
+ * @fill: write the parcel's next @n memory entries, in guest-address
+ *	order, to @entries (one message's list, at most
+ *	%GUNYAH_RM_MAX_MEM_ENTRIES); return 0, or a negative errno that
+ *	fails the share (never one gunyah_rm_outcome_unknown() accepts)
+ *
+ * gunyah_rm_mem_share() asks for the entries one message at a time, in
+ * order, and writes them straight into that message: a parcel needs no
+ * list of its entries, only their number.
+ */
+struct gunyah_rm_mem_entry_src {
+	int (*fill)(struct gunyah_rm_mem_entry_src *src,
+		    struct gunyah_rm_mem_entry *entries, size_t n);
+};
+
+/**
  * struct gunyah_rm_mem_parcel - a memory parcel as the VM manager builds it
  * @mem_type: %GUNYAH_RM_MEM_TYPE_NORMAL or %GUNYAH_RM_MEM_TYPE_IO
  * @label: the label the guest's devicetree names the parcel by
@@ -417,9 +433,10 @@ int gunyah_rm_notifier_unregister(struct gunyah_rm *rm,
  * @sanitize: ask the RM to zero the memory when the parcel is created
  * @n_acl_entries: entries in @acl_entries (at most %GUNYAH_RM_MAX_ACL_ENTRIES)
  * @acl_entries: who gets access, with which rights
- * @n_mem_entries: entries in @mem_entries; more than
+ * @n_mem_entries: how many memory entries @mem_src gives; more than
  *                 %GUNYAH_RM_MAX_MEM_ENTRIES go out with MEM_APPEND
- * @mem_entries: the memory, in guest-address order
+ * @mem_src: the memory entries, in guest-address order; only used while
+ *           gunyah_rm_mem_share() runs
  * @mem_handle: set by the RM on success, %GUNYAH_RM_MEM_HANDLE_INVAL before
  * @tx_msgs: messages sent to give it (MEM_LEND or MEM_SHARE, MEM_APPEND)
  * @tx_bytes: bytes of those messages, headers included
@@ -436,7 +453,7 @@ struct gunyah_rm_mem_parcel {
 	size_t n_acl_entries;
 	struct gunyah_rm_mem_acl_entry *acl_entries;
 	size_t n_mem_entries;
-	struct gunyah_rm_mem_entry *mem_entries;
+	struct gunyah_rm_mem_entry_src *mem_src;
 	u32 mem_handle;
 	u32 tx_msgs;
 	u32 tx_bytes;
@@ -446,6 +463,23 @@ struct gunyah_rm_mem_parcel {
 int gunyah_rm_mem_share_reply(int ret, const void *payload, size_t size,
 			      u32 *handle);
 int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p);
+#if IS_ENABLED(CONFIG_GUNYAH_KUNIT_TEST)
+/**
+ * struct gunyah_rm_mem_entry_array - memory entries from an array
+ * @src: the source gunyah_rm_mem_share() reads
+ * @entries: the entries not read yet
+ * @n: how many
+ */
+struct gunyah_rm_mem_entry_array {
+	struct gunyah_rm_mem_entry_src src;
+	const struct gunyah_rm_mem_entry *entries;
+	size_t n;
+};
+
+void gunyah_rm_mem_entry_array_init(struct gunyah_rm_mem_entry_array *a,
+				    const struct gunyah_rm_mem_entry *entries,
+				    size_t n);
+#endif
 int gunyah_rm_mem_reclaim(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p,
 			  bool sanitize);
 int gunyah_rm_mem_notify(struct gunyah_rm *rm, u32 mem_handle, u8 flags,

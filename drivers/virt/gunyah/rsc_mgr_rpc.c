@@ -34,6 +34,19 @@ static void *gunyah_rm_put_list(void *p, const void *entries, size_t n,
 	return p + n * entry_size;
 }
 
+/* Append a list section of the parcel's next @n memory entries. */
+static int gunyah_rm_put_mem_list(struct gunyah_rm_mem_parcel *parcel,
+				  void **p, size_t n)
+{
+	struct gunyah_rm_mem_list_hdr *hdr = *p;
+	struct gunyah_rm_mem_entry *entries = *p + sizeof(*hdr);
+
+	hdr->n_entries = cpu_to_le16(n);
+	hdr->reserved = 0;
+	*p = entries + n;
+	return parcel->mem_src->fill(parcel->mem_src, entries, n);
+}
+
 /* Count a request of @size payload bytes: its messages and their bytes. */
 static void gunyah_rm_count_tx(struct gunyah_rm_mem_parcel *p, size_t size)
 {
@@ -43,17 +56,18 @@ static void gunyah_rm_count_tx(struct gunyah_rm_mem_parcel *p, size_t size)
 	p->tx_bytes += size + msgs * GUNYAH_RM_HDR_SIZE;
 }
 
+/* The parcel's entries after the first @sent, in MEM_APPEND chunks. */
 static int gunyah_rm_mem_append(struct gunyah_rm *rm,
 				struct gunyah_rm_mem_parcel *parcel,
-				struct gunyah_rm_mem_entry *entries, size_t n)
+				size_t sent)
 {
+	size_t n = parcel->n_mem_entries - sent, chunk, size;
 	struct gunyah_rm_mem_append_req_hdr *hdr;
-	size_t chunk, size;
 	void *req, *p;
 	int ret = 0;
 
 	size = sizeof(*hdr) + sizeof(struct gunyah_rm_mem_list_hdr) +
-	       GUNYAH_RM_MAX_MEM_ENTRIES * sizeof(*entries);
+	       GUNYAH_RM_MAX_MEM_ENTRIES * sizeof(struct gunyah_rm_mem_entry);
 	req = kmalloc(size, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
@@ -64,14 +78,15 @@ static int gunyah_rm_mem_append(struct gunyah_rm *rm,
 		hdr->mem_handle = cpu_to_le32(parcel->mem_handle);
 		hdr->flags = chunk == n ? GUNYAH_RM_MEM_APPEND_END : 0;
 		memset(hdr->reserved, 0, sizeof(hdr->reserved));
-		p = gunyah_rm_put_list(req + sizeof(*hdr), entries, chunk,
-				       sizeof(*entries));
+		p = req + sizeof(*hdr);
+		ret = gunyah_rm_put_mem_list(parcel, &p, chunk);
+		if (ret)
+			break;
 		gunyah_rm_count_tx(parcel, p - req);
 		ret = gunyah_rm_call(rm, GUNYAH_RM_RPC_MEM_APPEND, req, p - req,
 				     NULL, NULL);
 		if (ret)
 			break;
-		entries += chunk;
 		n -= chunk;
 	}
 
@@ -108,13 +123,16 @@ int gunyah_rm_mem_share_reply(int ret, const void *payload, size_t size,
  * @p: the parcel; @p->mem_handle is set on success
  *
  * Sends MEM_LEND or MEM_SHARE with the first %GUNYAH_RM_MAX_MEM_ENTRIES
- * memory entries and, if there are more, the rest with MEM_APPEND. If an
- * append fails the parcel is reclaimed. Should that reclaim fail as well,
- * @p->mem_handle stays valid: the memory is still given and the caller
- * must not reuse it before reclaiming the parcel.
+ * memory entries and, if there are more, the rest with MEM_APPEND; each
+ * message's entries are read from @p->mem_src as it is written, so only
+ * one message is held at a time. If an append fails, or the entries for
+ * one cannot be read, the parcel is reclaimed. Should that reclaim fail
+ * as well, @p->mem_handle stays valid: the memory is still given and the
+ * caller must not reuse it before reclaiming the parcel.
  *
  * Return: 0 or a negative errno; -EINVAL for an empty or too long ACL or
- * no memory entries, -EBADMSG for a malformed reply.
+ * no memory entries, -EBADMSG for a malformed reply, or the error of
+ * @p->mem_src.
  */
 int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p)
 {
@@ -126,13 +144,14 @@ int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p)
 
 	p->mem_handle = GUNYAH_RM_MEM_HANDLE_INVAL;
 	if (!p->n_acl_entries || p->n_acl_entries > GUNYAH_RM_MAX_ACL_ENTRIES ||
-	    !p->n_mem_entries)
+	    !p->n_mem_entries || !p->mem_src)
 		return -EINVAL;
 
+	/* The count says whether appends follow: the APPEND flag. */
 	first = min_t(size_t, p->n_mem_entries, GUNYAH_RM_MAX_MEM_ENTRIES);
 	size = sizeof(*hdr) + 3 * sizeof(struct gunyah_rm_mem_list_hdr) +
 	       p->n_acl_entries * sizeof(*p->acl_entries) +
-	       first * sizeof(*p->mem_entries);
+	       first * sizeof(struct gunyah_rm_mem_entry);
 	req = kzalloc(size, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
@@ -145,8 +164,11 @@ int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p)
 	hdr->label = cpu_to_le32(p->label);
 	pos = gunyah_rm_put_list(req + sizeof(*hdr), p->acl_entries,
 				 p->n_acl_entries, sizeof(*p->acl_entries));
-	pos = gunyah_rm_put_list(pos, p->mem_entries, first,
-				 sizeof(*p->mem_entries));
+	ret = gunyah_rm_put_mem_list(p, &pos, first);
+	if (ret) {
+		kfree(req);
+		return ret;
+	}
 	/* No attribute entries: the RM's defaults for normal memory. */
 	pos = gunyah_rm_put_list(pos, NULL, 0, 0);
 
@@ -163,8 +185,7 @@ int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p)
 	if (first == p->n_mem_entries)
 		return 0;
 
-	ret = gunyah_rm_mem_append(rm, p, p->mem_entries + first,
-				   p->n_mem_entries - first);
+	ret = gunyah_rm_mem_append(rm, p, first);
 	if (ret) {
 		err = gunyah_rm_mem_reclaim(rm, p, false);
 		if (err)
@@ -173,6 +194,38 @@ int gunyah_rm_mem_share(struct gunyah_rm *rm, struct gunyah_rm_mem_parcel *p)
 	}
 	return ret;
 }
+
+#if IS_ENABLED(CONFIG_GUNYAH_KUNIT_TEST)
+static int gunyah_rm_mem_entry_array_fill(struct gunyah_rm_mem_entry_src *src,
+					  struct gunyah_rm_mem_entry *entries,
+					  size_t n)
+{
+	struct gunyah_rm_mem_entry_array *a =
+		container_of(src, struct gunyah_rm_mem_entry_array, src);
+
+	if (n > a->n)
+		return -EINVAL;
+	memcpy(entries, a->entries, n * sizeof(*entries));
+	a->entries += n;
+	a->n -= n;
+	return 0;
+}
+
+/**
+ * gunyah_rm_mem_entry_array_init() - a parcel's memory entries from an array
+ * @a: the source to set up; point a parcel's @mem_src at @a->src
+ * @entries: the entries, which @a does not copy
+ * @n: how many
+ */
+void gunyah_rm_mem_entry_array_init(struct gunyah_rm_mem_entry_array *a,
+				    const struct gunyah_rm_mem_entry *entries,
+				    size_t n)
+{
+	a->src.fill = gunyah_rm_mem_entry_array_fill;
+	a->entries = entries;
+	a->n = n;
+}
+#endif
 
 /**
  * gunyah_rm_mem_reclaim() - take a lent or shared parcel back

@@ -22,6 +22,7 @@
 struct r_ctx {
 	struct gunyah_rm_sim *sim;
 	struct gunyah_rm *rm;
+	struct gunyah_rm_mem_entry_array entries;	/* being given */
 	struct notifier_block nb;
 	spinlock_t lock;		/* the counts below */
 	wait_queue_head_t wq;
@@ -102,10 +103,12 @@ static void r_exit(struct kunit *test)
 	mutex_unlock(&c->sim->lock);
 }
 
-static void r_parcel(struct gunyah_rm_mem_parcel *p, bool lend, u32 label,
-		     struct gunyah_rm_mem_acl_entry *acl, size_t n_acl,
-		     struct gunyah_rm_mem_entry *mem, size_t n_mem)
+/* @p for the next gunyah_rm_mem_share(), which reads @mem through @c. */
+static void r_parcel(struct r_ctx *c, struct gunyah_rm_mem_parcel *p,
+		     bool lend, u32 label, struct gunyah_rm_mem_acl_entry *acl,
+		     size_t n_acl, struct gunyah_rm_mem_entry *mem, size_t n_mem)
 {
+	gunyah_rm_mem_entry_array_init(&c->entries, mem, n_mem);
 	*p = (struct gunyah_rm_mem_parcel){
 		.mem_type = GUNYAH_RM_MEM_TYPE_NORMAL,
 		.label = label,
@@ -113,7 +116,7 @@ static void r_parcel(struct gunyah_rm_mem_parcel *p, bool lend, u32 label,
 		.n_acl_entries = n_acl,
 		.acl_entries = acl,
 		.n_mem_entries = n_mem,
-		.mem_entries = mem,
+		.mem_src = &c->entries.src,
 	};
 }
 
@@ -145,7 +148,7 @@ static struct page *r_image_lend(struct kunit *test, struct r_ctx *c, int vmid,
 					    T_DTB_SIZE, 2, 0), 0);
 	r_acl(acl, vmid, GUNYAH_RM_ACL_RWX);
 	r_mem(mem, page_to_phys(pages), PAGE_SIZE << T_IMAGE_ORDER);
-	r_parcel(p, true, 0, acl, 1, mem, 1);
+	r_parcel(c, p, true, 0, acl, 1, mem, 1);
 	KUNIT_ASSERT_EQ(test, gunyah_rm_mem_share(c->rm, p), 0);
 	return pages;
 }
@@ -252,20 +255,20 @@ static void rm_sim_rpc_test_parcels(struct kunit *test)
 	r_acl(&acl[1], RM_SIM_HOST_VMID, GUNYAH_RM_ACL_RWX);
 
 	/* Lend naming the owner, share not naming it. */
-	r_parcel(&p, true, 1, acl, 2, mem, 1);
+	r_parcel(c, &p, true, 1, acl, 2, mem, 1);
 	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_share(c->rm, &p), -EINVAL);
-	r_parcel(&p, false, 1, acl, 1, mem, 1);
+	r_parcel(c, &p, false, 1, acl, 1, mem, 1);
 	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_share(c->rm, &p), -EINVAL);
 
 	/* 612 entries: MEM_SHARE with 512, then MEM_APPEND ... END. */
-	r_parcel(&p, false, 1, acl, 2, mem, n);
+	r_parcel(c, &p, false, 1, acl, 2, mem, n);
 	KUNIT_ASSERT_EQ(test, gunyah_rm_mem_share(c->rm, &p), 0);
 	mutex_lock(&c->sim->lock);
 	KUNIT_EXPECT_EQ(test, rm_sim_parcel_lookup(c->sim, p.mem_handle)->n_pages, n);
 	KUNIT_EXPECT_FALSE(test, rm_sim_parcel_lookup(c->sim, p.mem_handle)->open);
 	mutex_unlock(&c->sim->lock);
 	/* Overlap: one of its pages again. */
-	r_parcel(&q, true, 2, acl, 1, mem + n - 1, 1);
+	r_parcel(c, &q, true, 2, acl, 1, mem + n - 1, 1);
 	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_share(c->rm, &q), -EINVAL);
 
 	/* An append the RM refuses: the typed call reclaims the parcel. */
@@ -278,7 +281,7 @@ static void rm_sim_rpc_test_parcels(struct kunit *test)
 	}
 	for (i = 0; i < n; i++)
 		r_mem(&mem[i], page_to_phys(pages2) + i * PAGE_SIZE, PAGE_SIZE);
-	r_parcel(&q, true, 2, acl, 1, mem, n);
+	r_parcel(c, &q, true, 2, acl, 1, mem, n);
 	KUNIT_EXPECT_EQ(test, gunyah_rm_mem_share(c->rm, &q), -EINVAL);
 	KUNIT_EXPECT_EQ(test, c->sim->n_parcels, 1);
 

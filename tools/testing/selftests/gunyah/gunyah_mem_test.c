@@ -381,7 +381,10 @@ static void bind_scattered(struct __test_metadata *_metadata, int dev, int vm,
 	ASSERT_EQ(0, gh_map(vm, gmem, SHM_GPA, 2 * SZ_1M, n * SZ_4K, SHARE));
 }
 
-/* A parcel of more than 512 entries goes out as MEM_SHARE + MEM_APPEND. */
+/*
+ * A parcel of more than 512 entries goes out as MEM_SHARE + MEM_APPEND;
+ * its kernel memory is the same as that of a parcel of a few entries.
+ */
 TEST_F(mem, long_lists_use_append)
 {
 	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE,
@@ -401,6 +404,9 @@ TEST_F(mem, long_lists_use_append)
 
 	bind_scattered(_metadata, self->dev, self->vm, self->gmem, n, &other);
 	EXPECT_LT(512, gh_vm_binding_value(self->vm, SHM_GPA, "entries"));
+	EXPECT_EQ(gh_vm_binding_value(self->vm, GH_GUEST_BASE, "meta_bytes"),
+		  gh_vm_binding_value(self->vm, SHM_GPA, "meta_bytes"));
+	EXPECT_GT(1024, gh_vm_binding_value(self->vm, SHM_GPA, "meta_bytes"));
 	EXPECT_EQ(n, gh_mem_total("pages_shared"));
 	if (self->sim) {
 		EXPECT_EQ(n, gh_sim_counter("pages_shared"));
