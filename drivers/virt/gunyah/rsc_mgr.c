@@ -192,8 +192,16 @@ void gunyah_rm_tx_ready(struct gunyah_rm *rm)
 	wake_up_all(&rm->tx_wq);
 }
 
+/*
+ * Send one message, waiting for room on the queue as long as the RM may
+ * take to answer: an RM that stopped taking messages (or a lost "room
+ * again" interrupt) must not hold every caller up for good. -EBUSY then,
+ * or -EINTR for a killed caller: either way the request was not sent in
+ * full, and the RM ignores a partial one.
+ */
 static int gunyah_rm_send_msg(struct gunyah_rm *rm, size_t len, bool push)
 {
+	long left;
 	int gen, ret;
 
 	lockdep_assert_held(&rm->send_lock);
@@ -207,10 +215,15 @@ static int gunyah_rm_send_msg(struct gunyah_rm *rm, size_t len, bool push)
 		ret = rm->t->send(rm->t, rm->tx_buf, len, push);
 		if (ret != -EAGAIN)
 			return ret;
-		/* A killed caller gives up; the RM ignores a partial request. */
-		if (wait_event_killable(rm->tx_wq,
-					atomic_read(&rm->tx_ready_gen) != gen))
+		left = wait_event_killable_timeout(rm->tx_wq,
+						   atomic_read(&rm->tx_ready_gen) != gen,
+						   READ_ONCE(rm->reply_timeout));
+		if (left < 0)
 			return -EINTR;
+		if (!left) {
+			dev_err(rm->dev, "no room on the queue to the RM\n");
+			return -EBUSY;
+		}
 	}
 }
 
@@ -530,14 +543,16 @@ static bool gunyah_rm_give_up(struct gunyah_rm *rm, struct gunyah_rm_pending *p,
  * the RM does not answer within 30 seconds, or the caller is killed while
  * it waits, the call fails with -ETIMEDOUT, and the caller must then assume
  * the request may have taken effect. Killed before the request is sent in
- * full, it fails with -EINTR and the RM does nothing. Work that must finish
+ * full, it fails with -EINTR and the RM does nothing; so it does if the
+ * transport had no room for the request for as long (-EBUSY). Work that must finish
  * (a VM's teardown) runs where nothing can kill it.
  *
  * Context: process context; must not be called from a notification
  * listener (replies are delivered by the same thread).
  * Return: 0, the errno of the RM's error code (gunyah_rm_error_remap()),
  * -E2BIG if the request is too large (nothing is sent), -EIO if the reply
- * was malformed, -ETIMEDOUT, -EINTR, or the transport's error.
+ * was malformed, -ETIMEDOUT, -EINTR, -EBUSY (no room to send it), or the
+ * transport's error.
  */
 int gunyah_rm_call(struct gunyah_rm *rm, u32 msg_id, const void *req,
 		   size_t req_size, void **resp, size_t *resp_size)

@@ -28,6 +28,10 @@
  *                              reply. What the RM sends meanwhile (other
  *                              replies, notifications) goes out before it.
  *   answer                     send the replies held back, in order.
+ *   tx_stall                   take no more messages from the host: its
+ *                              send() finds the queue full, and no
+ *                              tx_ready comes, until "tx_resume".
+ *   tx_resume                  take messages again (and say so).
  *   sleepy                     the next exit a guest makes (poweroff,
  *                              reset) reaches the RM only with the next
  *                              request, as when the public RM sleeps
@@ -41,8 +45,8 @@
  *                              before the VM_START reply, as when the
  *                              host reads them before the caller runs
  *                              again: no race decides the order.
- *   clear                      disarm every fault not yet fired, and
- *                              drop the replies held back.
+ *   clear                      disarm every fault not yet fired, drop
+ *                              the replies held back, and end "tx_stall".
  *   vcpu <vmid> <index> <op> [operands]
  *                              queue what vCPU <index> of a VM (which has
  *                              its vCPUs from VM_INIT to VM_RESET) does at
@@ -263,8 +267,12 @@ int rm_sim_command(struct gunyah_rm_sim *sim, const char *cmd)
 		ret = rm_sim_add_fault(sim, v[0], v[1], RM_SIM_HOLD, 0);
 	else if (!strcmp(argv[0], "answer") && !n)
 		ret = rm_sim_answer_held(sim);
+	else if (!strcmp(argv[0], "tx_stall") && !n)
+		ret = rm_sim_stall_tx(sim, true);
+	else if (!strcmp(argv[0], "tx_resume") && !n)
+		ret = rm_sim_stall_tx(sim, false);
 	else if (!strcmp(argv[0], "clear") && !n)
-		ret = rm_sim_clear_faults(sim);
+		ret = rm_sim_clear_faults(sim) ?: rm_sim_stall_tx(sim, false);
 	else if (!strcmp(argv[0], "sleepy") && !n)
 		ret = rm_sim_arm_exit_fault(sim, RM_SIM_SLEEPY);
 	else if (!strcmp(argv[0], "exit_on_start") && !n)

@@ -379,6 +379,7 @@ struct rm_sim_req {
  * @txq_head: index of the oldest message in @txq
  * @txq_count: messages in @txq
  * @txq_blocked: a send() found the queue full and waits for tx_ready
+ * @tx_stalled: "tx_stall": the RM takes no more messages until "tx_resume"
  * @dying: being destroyed; send() refuses everything
  * @rx_active: a request is being reassembled
  * @rx_msg_id: message id of the request being reassembled
@@ -432,6 +433,7 @@ struct gunyah_rm_sim {
 	unsigned int txq_head;
 	unsigned int txq_count;
 	bool txq_blocked;
+	bool tx_stalled;
 	bool dying;
 
 	bool rx_active;
@@ -481,6 +483,7 @@ int rm_sim_add_fault(struct gunyah_rm_sim *sim, u32 msg_id, u32 nth,
 		     enum rm_sim_fault_kind kind, u32 rm_error);
 int rm_sim_clear_faults(struct gunyah_rm_sim *sim);
 int rm_sim_answer_held(struct gunyah_rm_sim *sim);
+int rm_sim_stall_tx(struct gunyah_rm_sim *sim, bool stall);
 /**
  * enum rm_sim_exit_fault - the faults of a guest's exit, armed from debugfs
  * @RM_SIM_SLEEPY: "sleepy"

@@ -511,7 +511,7 @@ static int rm_sim_send(struct gunyah_rm_transport *t, const void *msg,
 		spin_unlock_irqrestore(&sim->txq_lock, flags);
 		return -ENODEV;
 	}
-	if (sim->txq_count == RM_SIM_TXQ_DEPTH) {
+	if (sim->txq_count == RM_SIM_TXQ_DEPTH || sim->tx_stalled) {
 		sim->txq_blocked = true;
 		sim->stats.tx_full++;	/* only written here, under txq_lock */
 		spin_unlock_irqrestore(&sim->txq_lock, flags);
@@ -528,6 +528,30 @@ static int rm_sim_send(struct gunyah_rm_transport *t, const void *msg,
 
 	if (kick)
 		queue_work(sim->wq, &sim->rx_work);
+	return 0;
+}
+
+/**
+ * rm_sim_stall_tx() - stop or resume taking messages from the host
+ * @sim: the simulated RM
+ * @stall: stop; send() then finds the queue full, and no tx_ready comes
+ *	until the RM takes messages again
+ *
+ * Return: 0.
+ */
+int rm_sim_stall_tx(struct gunyah_rm_sim *sim, bool stall)
+{
+	unsigned long flags;
+	bool wake;
+
+	spin_lock_irqsave(&sim->txq_lock, flags);
+	sim->tx_stalled = stall;
+	wake = !stall && sim->txq_blocked;
+	if (wake)
+		sim->txq_blocked = false;
+	spin_unlock_irqrestore(&sim->txq_lock, flags);
+	if (wake)
+		sim->tx_ready(sim);
 	return 0;
 }
 

@@ -7,7 +7,10 @@
  *
  * A reply that comes late, after its caller gave up, is heard: it tells
  * the driver what the RM did, and the VM's teardown then takes everything
- * back, without naming a reclaimed parcel twice.
+ * back, without naming a reclaimed parcel twice, also for a VM kept after
+ * its last close. A lend in flight refuses a punch of its memory at once.
+ * An RM that takes no messages at all fails calls (EBUSY) instead of
+ * holding them up for good.
  *
  * Needs the simulated RM, which can drop or hold back a reply; it leaves
  * pages with the RM on purpose, so it runs last of the gunyah kselftests.
@@ -133,14 +136,35 @@ static double now_s(void)
 }
 
 /*
+ * A VM ready to start whose 4 MiB guest memory file is half lent: 2 MiB
+ * RWX at GH_GUEST_BASE, the devicetree in its second MiB. Returns the
+ * file, or -1.
+ */
+static int lend_half_of_4m(int dev, int vm)
+{
+	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE + SZ_1M,
+				      .size = SZ_64K };
+	int gmem = gh_create_mem(dev, 4 * SZ_1M, 0);
+
+	if (gmem < 0)
+		return -1;
+	if (gh_write_dtb(gmem, SZ_1M, SZ_64K, GH_GUEST_BASE) ||
+	    gh_map(vm, gmem, GH_GUEST_BASE, 0, SZ_2M,
+		   GH_MEM_FORCE_LEND | GH_MEM_ALLOW_RWX) ||
+	    ioctl(vm, GH_VM_SET_DTB_CONFIG, &d)) {
+		close(gmem);
+		return -1;
+	}
+	return gmem;
+}
+
+/*
  * Issue 11, item 9: while the RM takes its time over a lend (here: its
  * reply never comes, and the driver waits 2 s for it), the host faults on
  * the rest of the same file without waiting for it.
  */
 TEST_F(lost_reply, host_faults_do_not_wait_for_a_slow_lend)
 {
-	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE + SZ_1M,
-				      .size = SZ_64K };
 	struct start_args a = { .vm = -1 };
 	int dev = self->dev, gmem;
 	pthread_t t;
@@ -149,12 +173,8 @@ TEST_F(lost_reply, host_faults_do_not_wait_for_a_slow_lend)
 
 	a.vm = ioctl(dev, GH_CREATE_VM, 0);
 	ASSERT_GE(a.vm, 0);
-	gmem = gh_create_mem(dev, 4 * SZ_1M, 0);
+	gmem = lend_half_of_4m(dev, a.vm);
 	ASSERT_GE(gmem, 0);
-	ASSERT_EQ(0, gh_write_dtb(gmem, SZ_1M, SZ_64K, GH_GUEST_BASE));
-	ASSERT_EQ(0, gh_map(a.vm, gmem, GH_GUEST_BASE, 0, SZ_2M,
-			    GH_MEM_FORCE_LEND | GH_MEM_ALLOW_RWX));
-	ASSERT_EQ(0, ioctl(a.vm, GH_VM_SET_DTB_CONFIG, &d));
 	p = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE, MAP_SHARED, gmem, 3 * SZ_1M);
 	ASSERT_NE(MAP_FAILED, p);
 
@@ -264,17 +284,26 @@ TEST_F(lost_reply, every_memory_call_without_reply_keeps_what_the_rm_may_hold)
 	}
 }
 
-/* Wait up to 5 s for the driver to hear a late reply beyond @before. */
-static int heard_late(long long before)
+/*
+ * Wait up to 5 s for a counter to reach @value: the driver's (@key in
+ * gunyah/memory) if @driver, else the simulated RM's. Returns 0 or -1.
+ */
+static int counter_reaches(bool driver, const char *key, long long value)
 {
 	int i;
 
 	for (i = 0; i < 500; i++) {
-		if (gh_mem_total("late_replies") > before)
+		if ((driver ? gh_mem_total(key) : gh_sim_counter("%s", key)) == value)
 			return 0;
 		usleep(10 * 1000);
 	}
 	return -1;
+}
+
+/* Wait up to 5 s for the driver to hear a late reply beyond @before. */
+static int heard_late(long long before)
+{
+	return counter_reaches(true, "late_replies", before + 1);
 }
 
 /* What both sides hold, and the RM's VMs and parcels of unknown outcome. */
@@ -420,19 +449,6 @@ TEST_F(lost_reply, late_reclaim_reply_is_not_asked_again)
 	close(gmem);
 }
 
-/* Wait up to 5 s for the RM to have @vms VMs. */
-static int rm_vms_become(long long vms)
-{
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		if (gh_sim_counter("vms") == vms)
-			return 0;
-		usleep(10 * 1000);
-	}
-	return -1;
-}
-
 /*
  * A MEM_RECLAIM that timed out in the teardown after the last close: the
  * VM is kept, and torn down again a second later. Its reply, once it
@@ -461,7 +477,7 @@ TEST_F(lost_reply, kept_vm_goes_once_its_late_reclaim_reply_comes)
 
 	ASSERT_EQ(0, gh_sim_ctl("answer"));
 	ASSERT_EQ(0, heard_late(before.late));
-	EXPECT_EQ(0, rm_vms_become(before.vms));
+	EXPECT_EQ(0, counter_reaches(false, "vms", before.vms));
 	world_now(&after);
 	EXPECT_EQ(before.held.drv_lent, after.held.drv_lent);
 	EXPECT_EQ(before.held.sim_lent, after.held.sim_lent);
@@ -469,6 +485,80 @@ TEST_F(lost_reply, kept_vm_goes_once_its_late_reclaim_reply_comes)
 	ASSERT_NE(MAP_FAILED, p);
 	EXPECT_EQ(0, reads_sigbus(p));
 	munmap(p, SZ_4K);
+	close(gmem);
+}
+
+/*
+ * An RM that stops taking messages: a call waits for room on the queue as
+ * long as it would for a reply, then fails with EBUSY -- its request was
+ * not sent in full, so nothing was done -- and the calls after it work
+ * once the RM takes messages again.
+ */
+TEST_F(lost_reply, an_rm_that_takes_no_messages_fails_calls_with_ebusy)
+{
+	long long vms = gh_sim_counter("vms");
+	int vm, gmem, ret;
+	double t0, t1;
+
+	vm = ioctl(self->dev, GH_CREATE_VM, 0);
+	ASSERT_LE(0, vm);
+	gmem = gh_setup_bootable(self->dev, vm);
+	ASSERT_LE(0, gmem);
+	ASSERT_EQ(0, gh_write_file(TIMEOUT_FILE, "300"));
+	ASSERT_EQ(0, gh_sim_ctl("tx_stall"));
+	t0 = now_s();
+	ret = ioctl(vm, GH_VM_START, 0);
+	t1 = now_s();
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EBUSY, errno);
+	TH_LOG("the start gave up after %.3f s", t1 - t0);
+	EXPECT_GT(2.0, t1 - t0);
+	ASSERT_EQ(0, gh_sim_ctl("tx_resume"));
+	ASSERT_EQ(0, gh_write_file(TIMEOUT_FILE, "30000"));
+	EXPECT_EQ(vms, gh_sim_counter("vms"));
+
+	EXPECT_EQ(0, ioctl(vm, GH_VM_START, 0));
+	EXPECT_EQ(vms + 1, gh_sim_counter("vms"));
+	close(vm);
+	close(gmem);
+	EXPECT_EQ(vms, gh_sim_counter("vms"));
+}
+
+/*
+ * Issue 11, items 4 and 9: a lend in flight (the RM has it, its reply held
+ * back) makes its parcel busy. A punch of that memory is refused at once
+ * with EBUSY rather than wait for the RM or free what it may take; a punch
+ * elsewhere in the file goes on; the start completes once the RM answers.
+ */
+TEST_F(lost_reply, punch_of_memory_being_lent_is_refused_at_once)
+{
+	struct start_args a = { .vm = -1 };
+	int dev = self->dev, gmem, ret;
+	double t0, t1;
+	pthread_t t;
+
+	a.vm = ioctl(dev, GH_CREATE_VM, 0);
+	ASSERT_GE(a.vm, 0);
+	gmem = lend_half_of_4m(dev, a.vm);
+	ASSERT_GE(gmem, 0);
+
+	ASSERT_EQ(0, gh_sim_ctl("hold %#x 1", MSG_MEM_LEND));
+	ASSERT_EQ(0, pthread_create(&t, NULL, start_vm, &a));
+	ASSERT_EQ(0, counter_reaches(false, "held_msgs", 1));
+	t0 = now_s();
+	ret = fallocate(gmem, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0,
+			SZ_4K);
+	t1 = now_s();
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_GT(0.5, t1 - t0);
+	EXPECT_EQ(0, fallocate(gmem, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+			       3 * SZ_1M, SZ_4K));
+
+	ASSERT_EQ(0, gh_sim_ctl("answer"));
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, a.ret) TH_LOG("start: %s", strerror(a.err));
+	close(a.vm);
 	close(gmem);
 }
 
