@@ -60,6 +60,9 @@ FIXTURE_SETUP(lost_reply)
 	ASSERT_GE(self->dev, 0);
 	if (access(GH_SIM "/control", W_OK))
 		SKIP(return, "needs the simulated RM to drop a reply; a real RM cannot be made to");
+	/* Nothing armed by a case that did not finish. */
+	ASSERT_EQ(0, gh_sim_ctl("clear"));
+	ASSERT_EQ(0, gh_write_file(TIMEOUT_FILE, "30000"));
 }
 
 FIXTURE_TEARDOWN(lost_reply)
