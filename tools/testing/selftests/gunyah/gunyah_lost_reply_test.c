@@ -8,7 +8,8 @@
  * A reply that comes late, after its caller gave up, is heard: it tells
  * the driver what the RM did, and the VM's teardown then takes everything
  * back, without naming a reclaimed parcel twice, also for a VM kept after
- * its last close. A lend in flight refuses a punch of its memory at once.
+ * its last close. A lend in flight refuses a punch of its memory at once,
+ * and a truncate and a bind of the file's tail do not both succeed.
  * An RM that takes no messages at all fails calls (EBUSY) instead of
  * holding them up for good.
  *
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -561,6 +563,86 @@ TEST_F(lost_reply, punch_of_memory_being_lent_is_refused_at_once)
 	ASSERT_EQ(0, gh_sim_ctl("answer"));
 	pthread_join(t, NULL);
 	EXPECT_EQ(0, a.ret) TH_LOG("start: %s", strerror(a.err));
+	close(a.vm);
+	close(gmem);
+}
+
+struct tail_args {
+	int vm, gmem;
+	int ret, err;
+};
+
+/* Truncate the 4 MiB file to its first 2 MiB. */
+static void *truncate_to_2m(void *arg)
+{
+	struct tail_args *a = arg;
+
+	a->ret = ftruncate(a->gmem, SZ_2M);
+	a->err = errno;
+	return NULL;
+}
+
+/* Bind the file's last 2 MiB, shared, to @vm. */
+static void *bind_tail(void *arg)
+{
+	struct tail_args *a = arg;
+
+	a->ret = gh_map(a->vm, a->gmem, GH_GUEST_BASE, SZ_2M, SZ_2M,
+			GH_MEM_FORCE_SHARE | GH_MEM_ALLOW_READ |
+			GH_MEM_ALLOW_WRITE);
+	a->err = errno;
+	return NULL;
+}
+
+/*
+ * Issue 11, item 7: a truncate of a file's unbound tail and a bind of that
+ * tail, while a lend of the file's head is in flight, do not both succeed:
+ * a binding never reaches past the end of its file. The bind checks the
+ * size where the truncate cannot change it; checked before the file's
+ * lock instead (as before the fix), both waited for the lend and both
+ * won, leaving a binding of pages the file no longer has.
+ */
+TEST_F(lost_reply, truncate_and_a_bind_of_its_tail_do_not_both_win)
+{
+	struct tail_args cut = { .vm = -1 }, bind = { .vm = -1 };
+	struct start_args a = { .vm = -1 };
+	pthread_t start, tt, tb;
+	int dev = self->dev, gmem;
+	struct stat st;
+
+	a.vm = ioctl(dev, GH_CREATE_VM, 0);
+	ASSERT_LE(0, a.vm);
+	gmem = lend_half_of_4m(dev, a.vm);
+	ASSERT_LE(0, gmem);
+	bind.vm = ioctl(dev, GH_CREATE_VM, 0);
+	ASSERT_LE(0, bind.vm);
+	cut.gmem = gmem;
+	bind.gmem = gmem;
+
+	ASSERT_EQ(0, gh_sim_ctl("hold %#x 1", MSG_MEM_LEND));
+	ASSERT_EQ(0, pthread_create(&start, NULL, start_vm, &a));
+	ASSERT_EQ(0, counter_reaches(false, "held_msgs", 1));
+	ASSERT_EQ(0, pthread_create(&tt, NULL, truncate_to_2m, &cut));
+	usleep(100 * 1000);
+	ASSERT_EQ(0, pthread_create(&tb, NULL, bind_tail, &bind));
+	usleep(100 * 1000);
+	ASSERT_EQ(0, gh_sim_ctl("answer"));
+	pthread_join(start, NULL);
+	pthread_join(tt, NULL);
+	pthread_join(tb, NULL);
+
+	TH_LOG("truncate %d (%s), bind %d (%s)", cut.ret, strerror(cut.err),
+	       bind.ret, strerror(bind.err));
+	EXPECT_EQ(0, a.ret) TH_LOG("start: %s", strerror(a.err));
+	EXPECT_FALSE(cut.ret == 0 && bind.ret == 0);
+	if (cut.ret)
+		EXPECT_EQ(EBUSY, cut.err);
+	if (bind.ret)
+		EXPECT_EQ(EINVAL, bind.err);
+	ASSERT_EQ(0, fstat(gmem, &st));
+	if (!bind.ret)
+		EXPECT_EQ(4 * SZ_1M, st.st_size);
+	close(bind.vm);
 	close(a.vm);
 	close(gmem);
 }
