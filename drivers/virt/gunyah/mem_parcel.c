@@ -78,51 +78,76 @@ static struct {
 	atomic64_t late_replies;
 } gunyah_parcel_stats;
 
-static void gunyah_parcel_free(struct gunyah_parcel *p,
-			       struct gunyah_binding *b)
+/* Drop the parcel's references on its folios, if it holds them. */
+static void gunyah_parcel_put(struct gunyah_parcel *p, struct gunyah_binding *b)
 {
 	struct gunyah_parcel_walk w = { .p = p };
 
+	if (p->refs)
+		gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_PUT);
+	p->refs = false;
+}
+
+static void gunyah_parcel_free(struct gunyah_parcel *p,
+			       struct gunyah_binding *b)
+{
 	/* Not armed unless a kernel bug freed a parcel the RM may hold. */
 	gunyah_rm_late_cancel(&p->late);
-	/* The references were taken once the entries were counted. */
-	if (p->rm.n_mem_entries)
-		gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_PUT);
+	gunyah_parcel_put(p, b);
 	kfree(p->rm.acl_entries);
 	kfree(p);
 }
 
 /*
- * Allocate the binding's folios, count its memory entries, then take a
- * reference on each folio: no array of pages, and no list of entries
- * (they are written into the RM's messages as they are sent).
+ * Count the parcel's memory entries and folios, taking a reference on
+ * each folio and, for a lend, checking that nothing else holds it: one
+ * walk. Whether it found all of the range is for the caller to see.
+ */
+static void gunyah_parcel_count(struct gunyah_parcel *p,
+				struct gunyah_binding *b,
+				struct gunyah_parcel_walk *w)
+{
+	*w = (struct gunyah_parcel_walk){ .p = p, .check = p->rm.lend };
+	p->nr_folios = 0;
+	p->nr_huge = 0;
+	gunyah_parcel_walk(b->gmem, w, GUNYAH_WALK_COUNT);
+	p->refs = true;
+}
+
+static bool gunyah_parcel_counted_all(const struct gunyah_parcel_walk *w)
+{
+	return !w->hole && w->next == w->end && w->n_entries;
+}
+
+/*
+ * Find the binding's allocated folios, count its memory entries and take
+ * a reference on each folio: no array of pages, and no list of entries
+ * (they are written into the RM's messages as they are sent). @busy is
+ * set to what the count's reference check found (always 0 for a share).
  */
 static int gunyah_parcel_collect(struct gunyah_parcel *p,
-				 struct gunyah_binding *b)
+				 struct gunyah_binding *b, int *busy)
 {
-	struct gunyah_parcel_walk w = { .p = p };
+	struct gunyah_parcel_walk w;
 	int ret;
 
 	p->start = b->pgoff;
 	p->nr = b->nr;
-	gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_COUNT);
-	if (w.hole || w.next != w.end || !w.n_entries) {
+	gunyah_parcel_count(p, b, &w);
+	if (!gunyah_parcel_counted_all(&w)) {
 		/* Punched since it was allocated: allocate again. */
+		gunyah_parcel_put(p, b);
 		ret = gunyah_gmem_populate(b->gmem, b->pgoff, b->pgoff + b->nr);
 		if (ret)
 			return ret;
-		memset(&w, 0, sizeof(w));
-		w.p = p;
-		p->nr_folios = 0;
-		p->nr_huge = 0;
-		gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_COUNT);
+		gunyah_parcel_count(p, b, &w);
 	}
 	/* Nothing can punch the range now: we hold its bindings_lock. */
-	if (w.hole || w.next != w.end || !w.n_entries)
+	if (!gunyah_parcel_counted_all(&w))
 		return -EBUSY;
 
-	gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_GET);
 	p->rm.n_mem_entries = w.n_entries;
+	*busy = w.busy;
 	return 0;
 }
 
@@ -212,35 +237,37 @@ static void gunyah_parcel_restore(struct gunyah_parcel *p,
 
 /*
  * Whether anything but the page cache and the parcel holds a folio of the
- * range: -EBUSY if so. Tests make it fail on demand, as a reference that
- * passes by would (the fail_function fault injection).
+ * range: -EBUSY if so. The first check is the count's, @counted; later
+ * ones (@counted 1) walk the folios again. Tests make it fail on demand,
+ * as a reference that passes by would (the fail_function fault injection).
  */
 static noinline int gunyah_parcel_check_refs(struct gunyah_parcel *p,
-					     struct gunyah_binding *b)
+					     struct gunyah_binding *b,
+					     int counted)
 {
 	struct gunyah_parcel_walk w = { .p = p };
 
+	if (counted <= 0)
+		return counted;
 	return gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_CHECK);
 }
 ALLOW_ERROR_INJECTION(gunyah_parcel_check_refs, ERRNO);
 
 /*
- * Take lent pages away from the host: unmap them from user page tables,
+ * Take lent pages away from the host, already unmapped from user page
+ * tables and counted (@counted: what the count's reference check found):
  * make sure nothing else holds them, and remove them from the direct map
  * with a single TLB flush.
  */
 static int gunyah_parcel_unmap_host(struct gunyah_parcel *p,
-				    struct gunyah_binding *b)
+				    struct gunyah_binding *b, int counted)
 {
-	struct address_space *mapping = b->gmem->inode->i_mapping;
 	struct gunyah_parcel_walk w = { .p = p };
 	struct gunyah_dm_removal dm;
 	int ret, tries;
 
-	unmap_mapping_range(mapping, (loff_t)b->pgoff << PAGE_SHIFT,
-			    (loff_t)b->nr << PAGE_SHIFT, 0);
 	for (tries = 1; ; tries++) {
-		ret = gunyah_parcel_check_refs(p, b);
+		ret = gunyah_parcel_check_refs(p, b, tries == 1 ? counted : 1);
 		if (!ret || tries == GUNYAH_LEND_CHECKS)
 			break;
 		/*
@@ -305,7 +332,7 @@ static void gunyah_parcel_note_late(struct gunyah_parcel *p)
 static int gunyah_parcel_make(struct gunyah_binding *b, u32 label)
 {
 	struct gunyah_parcel *p;
-	int ret;
+	int ret, busy;
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
@@ -318,14 +345,19 @@ static int gunyah_parcel_make(struct gunyah_binding *b, u32 label)
 	p->late.fn = gunyah_parcel_late_reply;
 	p->meta = sizeof(*p);
 
-	ret = gunyah_parcel_collect(p, b);
+	/* Out of user page tables first, so that the count can check. */
+	if (p->rm.lend)
+		unmap_mapping_range(b->gmem->inode->i_mapping,
+				    (loff_t)b->pgoff << PAGE_SHIFT,
+				    (loff_t)b->nr << PAGE_SHIFT, 0);
+	ret = gunyah_parcel_collect(p, b, &busy);
 	if (ret)
 		goto err_free;
 	ret = gunyah_parcel_acl(p, b);
 	if (ret)
 		goto err_free;
 	if (p->rm.lend) {
-		ret = gunyah_parcel_unmap_host(p, b);
+		ret = gunyah_parcel_unmap_host(p, b, busy);
 		if (ret)
 			goto err_free;
 	}
@@ -342,9 +374,13 @@ err_free:
 static void gunyah_parcel_unmake(struct gunyah_binding *b)
 {
 	struct gunyah_parcel *p = b->parcel;
+	struct gunyah_parcel_walk w = { .p = p, .limit = ULONG_MAX };
 
-	if (p->rm.lend)
-		gunyah_parcel_restore(p, b, ULONG_MAX);
+	/* Back in the direct map, and our references dropped: one walk. */
+	if (p->rm.lend) {
+		gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_RETURN);
+		p->refs = false;
+	}
 	b->parcel = NULL;
 	gunyah_parcel_free(p, b);
 }

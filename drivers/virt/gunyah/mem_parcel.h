@@ -59,6 +59,7 @@ struct gunyah_parcel {
 	unsigned long nr_folios;
 	unsigned long nr_huge;
 	size_t meta;
+	bool refs;
 	bool busy;
 	enum gunyah_parcel_outcome outcome;
 	struct gunyah_rm_late late;

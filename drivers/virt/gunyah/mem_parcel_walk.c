@@ -6,7 +6,9 @@
  * or is given. The walk counts a parcel's memory entries, takes and drops
  * its references, checks that nobody else holds its folios, takes lent
  * pages out of the direct map and puts them back, and writes the entries
- * of each message to the RM.
+ * of each message to the RM. Jobs done one after the other share a walk
+ * where they can: a lend walks its folios three times (count, take out of
+ * the direct map, write the entries), and once to give them back.
  *
  * Locking: none of its own; see gunyah_parcel_walk().
  */
@@ -80,7 +82,25 @@ static int gunyah_parcel_direct_map(struct folio *folio,
 	return w->limit ? 0 : 1;
 }
 
-/* Count the memory entries of a folio's pages in the range. */
+/*
+ * Whether anything holds @folio but the page cache, the parcel (whose
+ * reference is taken) and the walk's batch: -EBUSY if so.
+ */
+static int gunyah_parcel_folio_refs(struct folio *folio)
+{
+	if (folio_mapped(folio) ||
+	    folio_ref_count(folio) != folio_nr_pages(folio) + 2) {
+		pr_debug("lend: folio %lu has %d references\n",
+			 folio->index, folio_ref_count(folio));
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * Count the memory entries of a folio's pages in the range, take the
+ * parcel's reference on it and, for a lend, check its references.
+ */
 static void gunyah_parcel_count_folio(struct folio *folio,
 				      struct gunyah_parcel_walk *w)
 {
@@ -96,6 +116,9 @@ static void gunyah_parcel_count_folio(struct folio *folio,
 	p->nr_folios++;
 	if (folio_size(folio) == SZ_2M)
 		p->nr_huge++;
+	folio_get(folio);
+	if (w->check && !w->busy)
+		w->busy = gunyah_parcel_folio_refs(folio);
 }
 
 /*
@@ -125,26 +148,20 @@ static int gunyah_parcel_visit(struct folio *folio, struct gunyah_parcel_walk *w
 	case GUNYAH_WALK_COUNT:
 		gunyah_parcel_count_folio(folio, w);
 		return 0;
-	case GUNYAH_WALK_GET:
-		folio_get(folio);
-		return 0;
 	case GUNYAH_WALK_EMIT:
 		return gunyah_parcel_emit_folio(folio, w);
 	case GUNYAH_WALK_CHECK:
-		/* The page cache's references, ours and the walk's. */
-		if (folio_mapped(folio) ||
-		    folio_ref_count(folio) != folio_nr_pages(folio) + 2) {
-			pr_debug("lend: folio %lu has %d references\n",
-				 folio->index, folio_ref_count(folio));
-			return -EBUSY;
-		}
-		return 0;
+		return gunyah_parcel_folio_refs(folio);
 	case GUNYAH_WALK_PUT:
 		folio_put(folio);
 		return 0;
 	case GUNYAH_WALK_REMOVE:
 	case GUNYAH_WALK_RESTORE:
 		return gunyah_parcel_direct_map(folio, w);
+	case GUNYAH_WALK_RETURN:
+		gunyah_parcel_direct_map(folio, w);
+		folio_put(folio);
+		return 0;
 	}
 	return -EINVAL;
 }

@@ -16,13 +16,13 @@ struct gunyah_parcel;
 
 /* What a walk does with each folio of the parcel's range. */
 enum gunyah_parcel_walk_op {
-	GUNYAH_WALK_COUNT,	/* count entries and folios, look for holes */
-	GUNYAH_WALK_GET,	/* take a reference on each */
+	GUNYAH_WALK_COUNT,	/* count, look for holes, take references */
 	GUNYAH_WALK_EMIT,	/* write the next entries, for the RM */
 	GUNYAH_WALK_CHECK,	/* no reference but ours and the cache's */
 	GUNYAH_WALK_PUT,	/* drop our references */
 	GUNYAH_WALK_REMOVE,	/* take lent pages out of the direct map */
 	GUNYAH_WALK_RESTORE,	/* put the first @limit of them back */
+	GUNYAH_WALK_RETURN,	/* put lent pages back, drop our references */
 };
 
 /* A walk: its parcel, and the state of the job it does. */
@@ -34,6 +34,8 @@ struct gunyah_parcel_walk {
 	phys_addr_t next_phys;	/* where the last entry ends */
 	size_t n_entries;
 	bool hole;
+	bool check;		/* a count also checks the references */
+	int busy;		/* what that check found: 0 or -EBUSY */
 	struct gunyah_dm_removal *dm;
 	unsigned long limit;
 	struct gunyah_rm_mem_entry *out;	/* where an emit writes */
