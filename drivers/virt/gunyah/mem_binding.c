@@ -209,6 +209,21 @@ static void gunyah_binding_unlink(struct gunyah_binding *b)
 	up_write(&b->gmem->bindings_lock);
 }
 
+/*
+ * Whether @b has a parcel. A punch may take it back meanwhile (under the
+ * file's lock, which is why it is read under it), but nothing gives one
+ * to @b without the VM's lock.
+ */
+static bool gunyah_binding_given(struct gunyah_binding *b)
+{
+	bool given;
+
+	down_read(&b->gmem->bindings_lock);
+	given = b->parcel;
+	up_read(&b->gmem->bindings_lock);
+	return given;
+}
+
 static int gunyah_vm_bind(struct gunyah_vm *vm, struct file *file,
 			  struct gunyah_gmem *gmem, u64 gfn, pgoff_t pgoff,
 			  u64 nr, u32 flags)
@@ -256,7 +271,7 @@ static int gunyah_vm_bind(struct gunyah_vm *vm, struct file *file,
 		 * leak the parcel's pages outside the direct map. Teardown, or
 		 * the VMM's unmap, takes it back.
 		 */
-		if (ret && !b->parcel)
+		if (ret && !gunyah_binding_given(b))
 			goto err_unlink;
 	}
 	vm->mem.next_label = label + 1;

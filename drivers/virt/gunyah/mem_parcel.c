@@ -455,11 +455,20 @@ int gunyah_parcel_give(struct gunyah_binding *b, u32 label, u32 *handle)
 
 	lockdep_assert_held(&b->vm->lock);
 	down_write(lock);
-	ret = b->parcel ? 0 : gunyah_parcel_make(b, label);
+	/*
+	 * Once the lock is dropped a punch may reclaim and free a parcel
+	 * that is not busy: read what we need of it before.
+	 */
+	if (b->parcel) {
+		*handle = b->parcel->rm.mem_handle;
+		up_write(lock);
+		return 0;
+	}
+	ret = gunyah_parcel_make(b, label);
 	p = b->parcel;
 	up_write(lock);
-	if (ret || !p->busy)
-		goto out;
+	if (ret)
+		return ret;
 
 	/* Nothing else changes a busy parcel: no lock is needed for it. */
 	gunyah_parcel_entries_init(&entries, b);
@@ -491,10 +500,9 @@ int gunyah_parcel_give(struct gunyah_binding *b, u32 label, u32 *handle)
 	atomic64_add(p->meta, &gunyah_parcel_stats.meta_bytes);
 	if (!p->rm.lend)
 		atomic64_add(p->nr, &gunyah_parcel_stats.pages_shared);
-	up_write(lock);
-out:
 	if (!ret)
 		*handle = p->rm.mem_handle;
+	up_write(lock);
 	return ret;
 }
 
