@@ -43,6 +43,7 @@ enum gunyah_parcel_outcome {
  * @nr_huge: how many of them are 2 MiB folios
  * @meta: bytes of kernel memory the parcel takes (this structure and its
  *	ACL): the same for every parcel
+ * @refs: the parcel holds its references on the folios of the range
  * @busy: an RM call about it (give or take back) is in flight without the
  *	file's bindings_lock; nothing but that call changes it meanwhile
  * @outcome: whether a call about it is still unanswered
