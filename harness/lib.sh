@@ -11,7 +11,9 @@ GH_CACHE=${GH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gunyah-dev}
 GH_BUILD=${GH_BUILD:-$REPO/build}
 # Set KSRC to use an existing kernel tree instead of Debian's tarball.
 KSRC=${KSRC:-}
-# Seconds a QEMU boot may take before it counts as hung.
+# Seconds a QEMU boot may take before it counts as hung (`ghdev fuzz`
+# allows an hour unless this is set).
+GH_BOOT_TIMEOUT_SET=${GH_BOOT_TIMEOUT:+1}
 GH_BOOT_TIMEOUT=${GH_BOOT_TIMEOUT:-900}
 # A Gunyah QEMU platform image (hypvm.elf) for `ghdev run` to boot on, or
 # "stub" for a stand-in that checks the boot layout without Gunyah.
