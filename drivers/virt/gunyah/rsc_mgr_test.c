@@ -739,23 +739,23 @@ static void rm_tx_flow_control(struct kunit *test)
 #define N_CALLERS	16
 
 /*
- * Many callers at once: the RM sees one request at a time (it keeps at most
- * one undelivered reply and drops the next), each next request only after
- * the previous reply, and every caller gets its own reply.
+ * Many callers at once, given time to start (over a second on the real
+ * hypervisor's TCG): the RM sees one request at a time, the next only
+ * after the previous reply, and each caller gets its own reply.
  */
 static void rm_concurrent_callers_one_at_a_time(struct kunit *test)
 {
 	struct fake_rm *f = test->priv;
 	struct call_ctx *c[N_CALLERS];
+	struct fake_req *r;
 	int i, j;
 
+	gunyah_rm_set_reply_timeout(f->t.rm, 30 * HZ);
 	f->mode = FAKE_COLLECT;
 	for (i = 0; i < N_CALLERS; i++)
 		c[i] = start_call(test, TEST_MSG_ID + i, i + 1);
 
 	for (i = 0; i < N_CALLERS; i++) {
-		struct fake_req *r;
-
 		wait_reqs(test, i + 1);
 		/* Give a second request the chance to go out too early. */
 		msleep(20);
