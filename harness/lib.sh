@@ -15,6 +15,14 @@ KSRC=${KSRC:-}
 # allows an hour unless this is set).
 GH_BOOT_TIMEOUT_SET=${GH_BOOT_TIMEOUT:+1}
 GH_BOOT_TIMEOUT=${GH_BOOT_TIMEOUT:-900}
+# boot_limit DEFAULT: GH_BOOT_TIMEOUT if the caller set it, else DEFAULT.
+boot_limit() {
+	if [ -n "$GH_BOOT_TIMEOUT_SET" ]; then
+		echo "$GH_BOOT_TIMEOUT"
+	else
+		echo "$1"
+	fi
+}
 # A Gunyah QEMU platform image (hypvm.elf) for `ghdev run` to boot on, or
 # "stub" for a stand-in that checks the boot layout without Gunyah.
 GH_HYP_IMAGE=${GH_HYP_IMAGE:-}

@@ -88,6 +88,19 @@ static void gunyah_parcel_put(struct gunyah_parcel *p, struct gunyah_binding *b)
 	p->refs = false;
 }
 
+/*
+ * Put a lent parcel's pages back in the direct map and drop the parcel's
+ * references on them: one walk.
+ */
+static void gunyah_parcel_return(struct gunyah_parcel *p,
+				 struct gunyah_binding *b)
+{
+	struct gunyah_parcel_walk w = { .p = p, .limit = ULONG_MAX };
+
+	gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_RETURN);
+	p->refs = false;
+}
+
 static void gunyah_parcel_free(struct gunyah_parcel *p,
 			       struct gunyah_binding *b)
 {
@@ -374,13 +387,9 @@ err_free:
 static void gunyah_parcel_unmake(struct gunyah_binding *b)
 {
 	struct gunyah_parcel *p = b->parcel;
-	struct gunyah_parcel_walk w = { .p = p, .limit = ULONG_MAX };
 
-	/* Back in the direct map, and our references dropped: one walk. */
-	if (p->rm.lend) {
-		gunyah_parcel_walk(b->gmem, &w, GUNYAH_WALK_RETURN);
-		p->refs = false;
-	}
+	if (p->rm.lend)
+		gunyah_parcel_return(p, b);
 	b->parcel = NULL;
 	gunyah_parcel_free(p, b);
 }
