@@ -8,7 +8,8 @@
  * (the kernel's KASAN and lockdep watch the kernel side), and that once
  * every fd is closed the driver's counters are back to zero.
  *
- * GH_STRESS_SECONDS sets the duration (default 20).
+ * GH_STRESS_SECONDS sets the duration (default 20). Two shorter cases race
+ * one punch against one give, round after round.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -202,6 +203,160 @@ TEST_F_TIMEOUT(stress, everything_at_once, 600)
 	EXPECT_EQ(0, gh_mem_total("pages_lent"));
 	EXPECT_EQ(0, gh_mem_total("pages_shared"));
 	close(s.dev);
+}
+
+/*
+ * A parcel a punch may take back, raced with the call that gives it: a
+ * thread punches the first page of a lent binding over and over while the
+ * test gives that binding. Whoever wins, the giver must not touch the
+ * parcel once the punch can free it (KASAN and the kernel log watch for
+ * that), and each call fails only with a documented errno.
+ */
+#define RACE_ROUNDS	20
+#define LATE_GPA	0xc0000000UL
+
+struct puncher {
+	struct shared *s;
+	int gmem;
+	off_t off;
+	atomic_bool stop;
+	atomic_ulong busy;
+	pthread_t t;
+};
+
+static void *punch_loop(void *arg)
+{
+	struct puncher *p = arg;
+	int ret;
+
+	while (!atomic_load(&p->stop)) {
+		ret = fallocate(p->gmem, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+				p->off, SZ_4K);
+		note(p->s, ret);
+		if (ret && errno == EBUSY)
+			atomic_fetch_add(&p->busy, 1);
+	}
+	return NULL;
+}
+
+static int punch_start(struct puncher *p, struct shared *s, int gmem,
+		       off_t off)
+{
+	*p = (struct puncher){ .s = s, .gmem = gmem, .off = off };
+	return pthread_create(&p->t, NULL, punch_loop, p);
+}
+
+static void punch_stop(struct puncher *p)
+{
+	atomic_store(&p->stop, true);
+	pthread_join(p->t, NULL);
+}
+
+/* A VM whose image is a 4 MiB file's first 2 MiB, its devicetree at 1 MiB. */
+static int race_vm(struct __test_metadata *_metadata, int dev, int *gmem,
+		   bool rm_link)
+{
+	struct gh_vm_dtb_config d = { .guest_phys_addr = GH_GUEST_BASE + SZ_1M,
+				      .size = SZ_64K };
+	int vm = ioctl(dev, GH_CREATE_VM, 0);
+	void *p;
+
+	ASSERT_LE(0, vm);
+	*gmem = gh_create_mem(dev, FILE_SIZE, 0);
+	ASSERT_LE(0, *gmem);
+	p = mmap(NULL, SZ_64K, PROT_READ | PROT_WRITE, MAP_SHARED, *gmem, SZ_1M);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_NE(0, gh_fdt_guest_cfg(p, SZ_64K, GH_GUEST_BASE, 1, 0, rm_link));
+	munmap(p, SZ_64K);
+	ASSERT_EQ(0, gh_map(vm, *gmem, GH_GUEST_BASE, 0, SZ_2M,
+			    GH_MEM_FORCE_LEND | GH_MEM_ALLOW_RWX));
+	ASSERT_EQ(0, ioctl(vm, GH_VM_SET_DTB_CONFIG, &d));
+	return vm;
+}
+
+struct race {
+	int dev;
+	struct shared s;
+	unsigned int won;	/* gives that succeeded */
+	unsigned long busy;	/* punches refused with EBUSY */
+};
+
+FIXTURE(race) {
+	struct race r;
+};
+
+FIXTURE_SETUP(race)
+{
+	self->r.dev = open(GH_DEV, O_RDWR | O_CLOEXEC);
+	if (self->r.dev < 0 && errno == ENOENT)
+		SKIP(return, "no /dev/gunyah: no Gunyah and no simulated RM");
+	ASSERT_LE(0, self->r.dev);
+}
+
+FIXTURE_TEARDOWN(race)
+{
+	if (self->r.dev >= 0)
+		close(self->r.dev);
+}
+
+/*
+ * One round: a VM on a fresh file, a thread punching the first page of
+ * what is about to be given, and the give: GH_VM_START for the image, or
+ * (@running) a lend mapped into the VM once it runs.
+ */
+static void race_round(struct __test_metadata *_metadata, struct race *r,
+		       bool running)
+{
+	struct puncher p;
+	int vm, gmem, ret;
+
+	vm = race_vm(_metadata, r->dev, &gmem, running);
+	if (running)
+		ASSERT_EQ(0, ioctl(vm, GH_VM_START, 0));
+	ASSERT_EQ(0, punch_start(&p, &r->s, gmem, running ? SZ_2M : 0));
+	if (running)
+		ret = gh_map(vm, gmem, LATE_GPA, SZ_2M, SZ_1M, GH_MEM_FORCE_LEND |
+			     GH_MEM_ALLOW_READ | GH_MEM_ALLOW_WRITE);
+	else
+		ret = ioctl(vm, GH_VM_START, 0);
+	note(&r->s, ret);
+	r->won += !ret;
+	punch_stop(&p);
+	r->busy += atomic_load(&p.busy);
+	close(vm);
+	close(gmem);
+}
+
+static void race_done(struct __test_metadata *_metadata, struct race *r,
+		      const char *what)
+{
+	ksft_print_msg("%s: %u of %d given, %lu punches refused busy, %lu calls\n",
+		       what, r->won, RACE_ROUNDS, r->busy,
+		       atomic_load(&r->s.calls));
+	EXPECT_EQ(0, atomic_load(&r->s.unexpected));
+	EXPECT_EQ(0, gh_mem_total("parcels"));
+	EXPECT_EQ(0, gh_mem_total("pages_lent"));
+	EXPECT_EQ(0, gh_mem_total("pages_shared"));
+}
+
+/* The image, given by GH_VM_START while its first page is punched. */
+TEST_F_TIMEOUT(race, punch_against_the_image_given_at_start, 600)
+{
+	int i;
+
+	for (i = 0; i < RACE_ROUNDS; i++)
+		race_round(_metadata, &self->r, false);
+	race_done(_metadata, &self->r, "image at start");
+}
+
+/* A lent binding mapped into a running VM while its first page is punched. */
+TEST_F_TIMEOUT(race, punch_against_a_binding_given_while_running, 600)
+{
+	int i;
+
+	for (i = 0; i < RACE_ROUNDS; i++)
+		race_round(_metadata, &self->r, true);
+	race_done(_metadata, &self->r, "binding while running");
 }
 
 TEST_HARNESS_MAIN
