@@ -113,17 +113,20 @@ static int gunyah_binding_give_running(struct gunyah_binding *b)
 {
 	struct gunyah_vm *vm = b->vm;
 	u16 vmid = vm->vmid;
+	bool given;
 	u32 handle;
 	int ret;
 
 	/* Its memory first, without the file's lock. */
+	WRITE_ONCE(vm->giving, true);
 	ret = gunyah_parcel_prepare(b) ?: gunyah_parcel_give(b, b->label, &handle);
-	if (ret)
-		return ret;
-	ret = gunyah_rm_mem_notify(vm->mgr->rm, handle,
-				   GUNYAH_RM_MEM_NOTIFY_SHARED, b->label, 1,
-				   &vmid);
-	if (ret)
+	given = !ret;
+	if (given)
+		ret = gunyah_rm_mem_notify(vm->mgr->rm, handle,
+					   GUNYAH_RM_MEM_NOTIFY_SHARED, b->label,
+					   1, &vmid);
+	WRITE_ONCE(vm->giving, false);
+	if (ret && given)
 		gunyah_parcel_take_back(b, NULL);
 	return ret;
 }

@@ -611,8 +611,9 @@ static void gunyah_parcel_settle(struct gunyah_binding *b)
  * Lent memory comes back to the direct map only once the RM gave it back.
  *
  * Return: 0 (also if nothing was given), or the error of a reclaim the RM
- * refused, or -EBUSY for a parcel whose handle was never learnt or that is
- * being given or taken back: the parcel then stays given.
+ * refused, or -EBUSY for a parcel whose handle was never learnt, that is
+ * being given or taken back, or whose VM is being told about it (a start,
+ * or a MEM_NOTIFY): the parcel then stays given.
  */
 int gunyah_parcel_reclaim(struct gunyah_binding *b)
 {
@@ -622,6 +623,11 @@ int gunyah_parcel_reclaim(struct gunyah_binding *b)
 	gunyah_parcel_settle(b);
 	if (!b->parcel)
 		return 0;
+	/* Its VM is telling the RM about it: that call decides. */
+	if (b->vm && READ_ONCE(b->vm->giving)) {
+		atomic64_inc(&gunyah_parcel_stats.reclaim_refused);
+		return -EBUSY;
+	}
 	ret = gunyah_parcel_reclaimable(b) ?: gunyah_parcel_ask_back(b);
 	if (!ret)
 		gunyah_parcel_returned(b);

@@ -376,6 +376,11 @@ static int gunyah_vm_start(struct gunyah_vm *vm)
 
 	/* Read before the devicetree's binding is lent away. */
 	vm->guest_rm_link = gunyah_vm_guest_has_rm_link(vm);
+	/*
+	 * A parcel taken back before VM_CONFIG_IMAGE names it fails that
+	 * call, and the public RM crashes when it resets such a VM.
+	 */
+	WRITE_ONCE(vm->giving, true);
 	step = "giving its memory";
 	ret = gunyah_vm_mem_give(vm, &image_handle, &image_gpa);
 	if (ret)
@@ -426,9 +431,11 @@ static int gunyah_vm_start(struct gunyah_vm *vm)
 	gunyah_vm_advance_rm_status(vm, GUNYAH_RM_VM_STATUS_READY,
 				    GUNYAH_RM_VM_STATUS_RUNNING);
 	vm->state = GUNYAH_VM_RUNNING;
+	WRITE_ONCE(vm->giving, false);
 	return 0;
 
 err_teardown:
+	WRITE_ONCE(vm->giving, false);
 	/* What a platform engineer needs to tell RM refusals apart. */
 	dev_info_ratelimited(vm->mgr->dev, "VM %u: start failed at %s: %d\n",
 			     vm->vmid, step, ret);

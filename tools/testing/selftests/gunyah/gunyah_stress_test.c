@@ -208,9 +208,13 @@ TEST_F_TIMEOUT(stress, everything_at_once, 600)
 /*
  * A parcel a punch may take back, raced with the call that gives it: a
  * thread punches the first page of a lent binding over and over while the
- * test gives that binding. Whoever wins, the giver must not touch the
- * parcel once the punch can free it (KASAN and the kernel log watch for
- * that), and each call fails only with a documented errno.
+ * test gives that binding. The giver must not touch the parcel once the
+ * punch can free it (KASAN and the kernel log watch for that), each call
+ * fails only with a documented errno, and every give succeeds: until the
+ * RM has been told what the memory is for (VM_CONFIG_IMAGE to VM_START, or
+ * MEM_NOTIFY), a punch of it gets EBUSY. On the public RM a parcel taken
+ * back before VM_CONFIG_IMAGE fails that call, and the reset that follows
+ * crashes the RM.
  */
 #define RACE_ROUNDS	20
 #define LATE_GPA	0xc0000000UL
@@ -277,7 +281,7 @@ static int race_vm(struct __test_metadata *_metadata, int dev, int *gmem,
 struct race {
 	int dev;
 	struct shared s;
-	unsigned int won;	/* gives that succeeded */
+	int won;		/* gives that succeeded */
 	unsigned long busy;	/* punches refused with EBUSY */
 };
 
@@ -330,10 +334,11 @@ static void race_round(struct __test_metadata *_metadata, struct race *r,
 static void race_done(struct __test_metadata *_metadata, struct race *r,
 		      const char *what)
 {
-	ksft_print_msg("%s: %u of %d given, %lu punches refused busy, %lu calls\n",
+	ksft_print_msg("%s: %d of %d given, %lu punches refused busy, %lu calls\n",
 		       what, r->won, RACE_ROUNDS, r->busy,
 		       atomic_load(&r->s.calls));
 	EXPECT_EQ(0, atomic_load(&r->s.unexpected));
+	EXPECT_EQ(RACE_ROUNDS, r->won);
 	EXPECT_EQ(0, gh_mem_total("parcels"));
 	EXPECT_EQ(0, gh_mem_total("pages_lent"));
 	EXPECT_EQ(0, gh_mem_total("pages_shared"));
