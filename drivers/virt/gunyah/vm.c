@@ -266,10 +266,18 @@ static void gunyah_vm_teardown(struct gunyah_vm *vm)
 		goto broken;
 
 	status = gunyah_vm_rm_status(vm);
-	if (status == GUNYAH_RM_VM_STATUS_INIT ||
-	    status == GUNYAH_RM_VM_STATUS_READY ||
-	    status == GUNYAH_RM_VM_STATUS_EXITED ||
-	    status == GUNYAH_RM_VM_STATUS_INIT_FAILED) {
+	if (status == GUNYAH_RM_VM_STATUS_INIT_FAILED && !vm->configured) {
+		/*
+		 * VM_CONFIG_IMAGE failed, so the RM has no configuration of
+		 * the VM, and the public RM crashes resetting one without: it
+		 * is not reset, and keeps its vmid for good.
+		 */
+		dev_warn(mgr->dev, "VM %u: not reset, as its VM_CONFIG_IMAGE failed\n",
+			 vm->vmid);
+	} else if (status == GUNYAH_RM_VM_STATUS_INIT ||
+		   status == GUNYAH_RM_VM_STATUS_READY ||
+		   status == GUNYAH_RM_VM_STATUS_EXITED ||
+		   status == GUNYAH_RM_VM_STATUS_INIT_FAILED) {
 		ret = gunyah_vm_teardown_step(vm, "reset", gunyah_vm_reset_step);
 		if (ret)
 			goto broken;
@@ -330,6 +338,7 @@ static int gunyah_vm_alloc_vmid(struct gunyah_vm *vm)
 		return vmid;
 
 	vm->vmid = vmid;
+	vm->configured = false;
 	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_LOAD);
 	ret = xa_insert(&mgr->vms, vmid, vm, GFP_KERNEL);
 	if (ret == -EBUSY) {
@@ -394,6 +403,7 @@ static int gunyah_vm_start(struct gunyah_vm *vm)
 				     vm->dtb.size);
 	if (ret)
 		goto err_teardown;
+	vm->configured = true;
 	gunyah_vm_set_rm_status(vm, GUNYAH_RM_VM_STATUS_INIT);
 
 	step = "VM_INIT";

@@ -98,6 +98,7 @@ struct gunyah_vm_exit {
  *             once, never cleared; read without the lock by reclaim)
  * @guest_rm_link: the guest's devicetree gives it an RM RPC link, so it can
  *                 accept memory given while it runs (read at start)
+ * @configured: VM_CONFIG_IMAGE succeeded for the current vmid (under @lock)
  * @giving: GH_VM_START, or a GH_VM_MAP_MEM while the VM runs, is handing
  *          memory to the RM and telling it what the memory is for; a punch
  *          takes none of the VM's parcels back meanwhile (set and cleared
@@ -134,6 +135,7 @@ struct gunyah_vm {
 	struct gunyah_rm_hyp_resources *resources;
 	bool guest_ran;
 	bool guest_rm_link;
+	bool configured;
 	bool giving;
 	struct gunyah_vm_mem mem;
 	struct gunyah_vm_functions fns;

@@ -18,9 +18,10 @@
  *   fail <msg_id> <nth> <rm_error>
  *                              the nth request with msg_id from now on
  *                              (1 = the next) is answered rm_error and
- *                              has no effect, except that a failed VM_INIT
- *                              or VM_START moves its VM (in INIT, resp.
- *                              READY) to INIT_FAILED, as the RM does.
+ *                              has no effect, except that a failed
+ *                              CONFIG_IMAGE, VM_INIT or VM_START moves its
+ *                              VM (in LOAD or RESET, INIT, resp. READY) to
+ *                              INIT_FAILED, as the RM does.
  *   drop <msg_id> <nth>        the nth such request is handled, but its
  *                              reply is never sent.
  *   hold <msg_id> <nth>        the nth such request is handled, but its
@@ -118,6 +119,8 @@
  *   faults_armed        fail/drop/hold rules not yet fired
  *   faults_hit          fail/drop/hold rules that fired
  *   held_msgs           messages of replies held back ("hold")
+ *   fatal_resets        VM_RESETs of a VM whose CONFIG_IMAGE had failed
+ *                       (refused; the public RM crashes on them)
  * then for each VM, by vmid (decimal):
  *   vm.<vmid>.state         its &enum gunyah_rm_vm_status
  *   vm.<vmid>.vcpus         vCPUs from its devicetree (0 before VM_INIT)
@@ -329,6 +332,7 @@ void rm_sim_counters_show(struct gunyah_rm_sim *sim, struct seq_file *s)
 	seq_printf(s, "faults_armed %u\n", armed);
 	seq_printf(s, "faults_hit %llu\n", sim->stats.faults_hit);
 	seq_printf(s, "held_msgs %u\n", held);
+	seq_printf(s, "fatal_resets %llu\n", sim->stats.fatal_resets);
 	xa_for_each(&sim->vms, idx, vm) {
 		rm_sim_vm_pages(sim, vm->vmid, &vm_lent, &vm_shared);
 		seq_printf(s, "vm.%u.state %u\n", vm->vmid, vm->state);

@@ -413,6 +413,8 @@ struct rm_sim_req {
  * @stats.tx_full: send() calls refused with -EAGAIN (under @txq_lock)
  * @stats.dropped: malformed messages dropped
  * @stats.faults_hit: injected faults that fired
+ * @stats.fatal_resets: VM_RESETs of a VM whose CONFIG_IMAGE had failed,
+ *	refused here; the public RM crashes on them
  * @debugfs: this instance's debugfs directory
  */
 struct gunyah_rm_sim {
@@ -469,6 +471,7 @@ struct gunyah_rm_sim {
 		u64 tx_full;
 		u64 dropped;
 		u64 faults_hit;
+		u64 fatal_resets;
 	} stats;
 
 	struct dentry *debugfs;

@@ -347,6 +347,23 @@ unsigned int simt_n_vms(struct simt_ctx *c)
 	return n;
 }
 
+/*
+ * Drop a VM the RM can never free (its CONFIG_IMAGE was refused), as only
+ * a reboot of the RM would, so that the test leaves nothing behind.
+ */
+void simt_forget_vm(struct simt_ctx *c, u16 vmid)
+{
+	struct rm_sim_vm *vm;
+
+	mutex_lock(&c->sim->lock);
+	vm = xa_erase(&c->sim->vms, vmid);
+	if (vm) {
+		rm_sim_vm_hyp_destroy(c->sim, vm);
+		kfree(vm);
+	}
+	mutex_unlock(&c->sim->lock);
+}
+
 u8 simt_state(struct simt_ctx *c, u16 vmid)
 {
 	struct rm_sim_vm *vm;

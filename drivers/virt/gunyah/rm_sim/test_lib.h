@@ -113,6 +113,7 @@ int simt_append(struct simt_ctx *c, u32 handle, u8 flags, const u64 *phys,
 		unsigned int n);
 int simt_reclaim(struct simt_ctx *c, u32 handle, u8 flags);
 unsigned int simt_n_vms(struct simt_ctx *c);
+void simt_forget_vm(struct simt_ctx *c, u16 vmid);
 u8 simt_state(struct simt_ctx *c, u16 vmid);
 int simt_build_dt(void *buf, int size, unsigned int n_cpus,
 		  unsigned int flags);

@@ -263,14 +263,6 @@ static void rm_sim_test_wrong_state(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, simt_vm(c, GUNYAH_RM_RPC_VM_RESET, vmid), -EBUSY);
 	KUNIT_EXPECT_EQ(test, simt_vm(c, GUNYAH_RM_RPC_VM_GET_HYP_RESOURCES, vmid), -EBUSY);
 	KUNIT_ASSERT_EQ(test, simt_image_lend(c, vmid, 1, 0, &img), 0);
-	/* Bad image arguments. */
-	KUNIT_EXPECT_EQ(test, simt_config(c, vmid, img.handle + 100, T_DTB_OFFSET,
-					  T_DTB_SIZE), -EINVAL);
-	KUNIT_EXPECT_EQ(test, simt_config(c, vmid, img.handle, T_DTB_OFFSET + 8,
-					  T_DTB_SIZE), -EINVAL);
-	KUNIT_EXPECT_EQ(test, simt_config(c, vmid, img.handle, T_DTB_OFFSET,
-					  T_DTB_SIZE + PAGE_SIZE), -EINVAL);
-	KUNIT_EXPECT_EQ(test, simt_config(c, vmid, img.handle, T_DTB_OFFSET, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, simt_config(c, vmid, img.handle, T_DTB_OFFSET,
 					  T_DTB_SIZE), 0);
 	/* INIT */
@@ -373,6 +365,73 @@ static void rm_sim_test_init_failed(struct kunit *test)
 	}
 }
 
+static u64 simt_fatal_resets(struct simt_ctx *c)
+{
+	u64 n;
+
+	mutex_lock(&c->sim->lock);
+	n = c->sim->stats.fatal_resets;
+	mutex_unlock(&c->sim->lock);
+	return n;
+}
+
+/*
+ * A refused CONFIG_IMAGE leaves its VM in INIT_FAILED with no
+ * configuration, for good, as in the RM: a reset is refused (and counted:
+ * the public RM crashes on it), and the VM cannot be freed. The test then
+ * drops it from the simulator.
+ */
+static void simt_expect_unconfigured(struct kunit *test, int vmid)
+{
+	struct simt_ctx *c = test->priv;
+	u64 fatal = simt_fatal_resets(c);
+
+	KUNIT_EXPECT_EQ(test, simt_state(c, vmid), GUNYAH_RM_VM_STATUS_INIT_FAILED);
+	KUNIT_EXPECT_EQ(test, simt_config(c, vmid, 0, 0, PAGE_SIZE), -EBUSY);
+	KUNIT_EXPECT_EQ(test, simt_vm(c, GUNYAH_RM_RPC_VM_RESET, vmid), -EBUSY);
+	KUNIT_EXPECT_EQ(test, simt_fatal_resets(c), fatal + 1);
+	KUNIT_EXPECT_EQ(test, simt_vm(c, GUNYAH_RM_RPC_VM_DEALLOC_VMID, vmid), -EBUSY);
+	simt_forget_vm(c, vmid);
+}
+
+/* Each refused image below is offered to a VM of its own, from the host. */
+static int simt_fresh_vm(struct kunit *test, struct simt_acl *acl)
+{
+	int vmid = simt_alloc(test->priv, 0);
+
+	KUNIT_EXPECT_GT(test, vmid, 0);
+	acl[0] = (struct simt_acl){ vmid, GUNYAH_RM_ACL_RWX };
+	acl[1] = (struct simt_acl){ RM_SIM_HOST_VMID, GUNYAH_RM_ACL_RWX };
+	return vmid;
+}
+
+/* Bad offsets: the devicetree must lie in the image, page-aligned. */
+static void rm_sim_test_image_offsets(struct kunit *test)
+{
+	static const struct { long handle; u64 off, size; } bad[] = {
+		{ 100, T_DTB_OFFSET, T_DTB_SIZE },
+		{ 0, T_DTB_OFFSET + 8, T_DTB_SIZE },
+		{ 0, T_DTB_OFFSET, T_DTB_SIZE + PAGE_SIZE },
+		{ 0, T_DTB_OFFSET, 0 },
+	};
+	struct simt_ctx *c = test->priv;
+	struct simt_image img;
+	unsigned int i;
+	int vmid;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		vmid = simt_alloc(c, 0);
+		KUNIT_ASSERT_GT(test, vmid, 0);
+		KUNIT_ASSERT_EQ(test, simt_image_lend(c, vmid, 1, 0, &img), 0);
+		KUNIT_EXPECT_EQ(test, simt_config(c, vmid, img.handle + bad[i].handle,
+						  bad[i].off, bad[i].size), -EINVAL);
+		simt_expect_unconfigured(test, vmid);
+		/* Never accepted: the host takes it back. */
+		KUNIT_EXPECT_EQ(test, simt_reclaim(c, img.handle, 0), 0);
+		simt_image_free(&img);
+	}
+}
+
 /* The image parcel must be lent to the VM alone, RWX, label 0. */
 static void rm_sim_test_image_rules(struct kunit *test)
 {
@@ -380,46 +439,50 @@ static void rm_sim_test_image_rules(struct kunit *test)
 	struct simt_acl acl[2];
 	struct page *page;
 	u64 phys, size = PAGE_SIZE << T_IMAGE_ORDER;
-	u32 handle;
 	int vmid, other;
+	u32 handle;
 
-	vmid = simt_alloc(c, 0);
-	other = simt_alloc(c, 0);
-	KUNIT_ASSERT_GT(test, vmid, 0);
-	KUNIT_ASSERT_GT(test, other, 0);
 	page = alloc_pages(GFP_KERNEL, T_IMAGE_ORDER);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	phys = page_to_phys(page);
 
-	acl[0] = (struct simt_acl){ vmid, GUNYAH_RM_ACL_RWX };
-	acl[1] = (struct simt_acl){ RM_SIM_HOST_VMID, GUNYAH_RM_ACL_RWX };
 	/* Shared. */
+	vmid = simt_fresh_vm(test, acl);
 	KUNIT_ASSERT_EQ(test, simt_mem(c, false, 0, 0, acl, 2, &phys, &size, 1, &handle), 0);
 	KUNIT_EXPECT_EQ(test, simt_config(c, vmid, handle, 0, PAGE_SIZE), -EINVAL);
+	simt_expect_unconfigured(test, vmid);
 	KUNIT_EXPECT_EQ(test, simt_reclaim(c, handle, 0), 0);
 	/* Label not 0. */
+	vmid = simt_fresh_vm(test, acl);
 	KUNIT_ASSERT_EQ(test, simt_mem(c, true, 0, 3, acl, 1, &phys, &size, 1, &handle), 0);
 	KUNIT_EXPECT_EQ(test, simt_config(c, vmid, handle, 0, PAGE_SIZE), -EINVAL);
+	simt_expect_unconfigured(test, vmid);
 	KUNIT_EXPECT_EQ(test, simt_reclaim(c, handle, 0), 0);
 	/* Not RWX. */
+	vmid = simt_fresh_vm(test, acl);
 	acl[0].perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W;
 	KUNIT_ASSERT_EQ(test, simt_mem(c, true, 0, 0, acl, 1, &phys, &size, 1, &handle), 0);
 	KUNIT_EXPECT_EQ(test, simt_config(c, vmid, handle, 0, PAGE_SIZE), -EINVAL);
+	simt_expect_unconfigured(test, vmid);
 	KUNIT_EXPECT_EQ(test, simt_reclaim(c, handle, 0), 0);
 	/* Two receivers. */
-	acl[0].perms = GUNYAH_RM_ACL_RWX;
+	vmid = simt_fresh_vm(test, acl);
+	other = simt_alloc(c, 0);
+	KUNIT_ASSERT_GT(test, other, 0);
 	acl[1] = (struct simt_acl){ other, GUNYAH_RM_ACL_RWX };
 	KUNIT_ASSERT_EQ(test, simt_mem(c, true, 0, 0, acl, 2, &phys, &size, 1, &handle), 0);
 	KUNIT_EXPECT_EQ(test, simt_config(c, vmid, handle, 0, PAGE_SIZE), -EINVAL);
+	simt_expect_unconfigured(test, vmid);
 	KUNIT_EXPECT_EQ(test, simt_reclaim(c, handle, 0), 0);
 	/* Lent to another VM. */
+	vmid = simt_fresh_vm(test, acl);
 	acl[0] = (struct simt_acl){ other, GUNYAH_RM_ACL_RWX };
 	KUNIT_ASSERT_EQ(test, simt_mem(c, true, 0, 0, acl, 1, &phys, &size, 1, &handle), 0);
 	KUNIT_EXPECT_EQ(test, simt_config(c, vmid, handle, 0, PAGE_SIZE), -EINVAL);
+	simt_expect_unconfigured(test, vmid);
 	KUNIT_EXPECT_EQ(test, simt_config(c, other, handle, 0, PAGE_SIZE), 0);
 	KUNIT_EXPECT_EQ(test, simt_reclaim(c, handle, 0), 0);
 
-	KUNIT_EXPECT_EQ(test, simt_vm(c, GUNYAH_RM_RPC_VM_DEALLOC_VMID, vmid), 0);
 	KUNIT_EXPECT_EQ(test, simt_vm(c, GUNYAH_RM_RPC_VM_DEALLOC_VMID, other), -EBUSY);
 	/* INIT -> INIT_FAILED (reclaimed image) -> RESET, then freed. */
 	KUNIT_EXPECT_EQ(test, simt_vm(c, GUNYAH_RM_RPC_VM_INIT, other), -EINVAL);
@@ -472,6 +535,7 @@ static struct kunit_case rm_sim_test_cases[] = {
 	KUNIT_CASE(rm_sim_test_lifecycle),
 	KUNIT_CASE(rm_sim_test_wrong_state),
 	KUNIT_CASE(rm_sim_test_init_failed),
+	KUNIT_CASE(rm_sim_test_image_offsets),
 	KUNIT_CASE(rm_sim_test_image_rules),
 	KUNIT_CASE(rm_sim_test_boot_context),
 	{}

@@ -4,7 +4,9 @@
  * checks of the guest's devicetree at VM_INIT are vm_config.c's.
  *
  * States follow the public RM: VM_ALLOCATE creates a VM in LOAD (no
- * notification, as in the RM); CONFIG_IMAGE moves LOAD or RESET to INIT;
+ * notification, as in the RM); CONFIG_IMAGE moves LOAD or RESET to INIT,
+ * or to INIT_FAILED if its image parcel or offsets are refused (the RM
+ * then has no configuration of the VM, and crashes if asked to reset it);
  * VM_INIT moves INIT to READY, or INIT_FAILED when the devicetree is
  * refused; VM_START moves READY to RUNNING after accepting every parcel
  * lent or shared to the VM; VM_STOP with FORCE (or the guest, from debugfs)
@@ -225,6 +227,7 @@ static u32 rm_sim_vm_config_image(struct gunyah_rm_sim *sim,
 	struct rm_sim_parcel *p;
 	struct rm_sim_vm *vm;
 	u16 auth;
+	u32 err;
 
 	if (req->len != sizeof(*r))
 		return GUNYAH_RM_ERROR_INVALID;
@@ -240,14 +243,20 @@ static u32 rm_sim_vm_config_image(struct gunyah_rm_sim *sim,
 		return auth <= 2 ? GUNYAH_RM_ERROR_UNIMPLEMENTED :
 				   GUNYAH_RM_ERROR_ARGUMENT_INVALID;
 
-	/* The image parcel: lent to this VM alone, with RWX, label 0. */
+	/*
+	 * The image parcel: lent to this VM alone, with RWX, label 0. From
+	 * here a refusal leaves the VM in INIT_FAILED, as in the RM.
+	 */
 	p = rm_sim_parcel_lookup(sim, le32_to_cpu(r->mem_handle));
-	if (!p || !rm_sim_parcel_acl(p, vm->vmid))
-		return GUNYAH_RM_ERROR_HANDLE_INVALID;
+	if (!p || !rm_sim_parcel_acl(p, vm->vmid)) {
+		err = GUNYAH_RM_ERROR_HANDLE_INVALID;
+		goto failed;
+	}
+	err = GUNYAH_RM_ERROR_ARGUMENT_INVALID;
 	if (p->open || !p->lend || p->label || p->n_acl != 1 ||
 	    p->acl[0].perms != GUNYAH_RM_ACL_RWX || p->n_attrs ||
 	    p->mem_type != GUNYAH_RM_MEM_TYPE_NORMAL)
-		return GUNYAH_RM_ERROR_ARGUMENT_INVALID;
+		goto failed;
 
 	psize = rm_sim_parcel_size(p);
 	img_off = le64_to_cpu(r->image_offset);
@@ -257,7 +266,7 @@ static u32 rm_sim_vm_config_image(struct gunyah_rm_sim *sim,
 	if (img_off > psize || img_size > psize - img_off ||
 	    !dtb_size || !PAGE_ALIGNED(dtb_off) || !PAGE_ALIGNED(dtb_size) ||
 	    dtb_off >= psize || dtb_size > psize - dtb_off)
-		return GUNYAH_RM_ERROR_ARGUMENT_INVALID;
+		goto failed;
 
 	vm->image_handle = p->handle;
 	vm->image_offset = img_off;
@@ -266,6 +275,10 @@ static u32 rm_sim_vm_config_image(struct gunyah_rm_sim *sim,
 	vm->dtb_size = dtb_size;
 	rm_sim_vm_status(sim, vm, GUNYAH_RM_VM_STATUS_INIT, &req->notifs);
 	return GUNYAH_RM_ERROR_OK;
+
+failed:
+	rm_sim_vm_status(sim, vm, GUNYAH_RM_VM_STATUS_INIT_FAILED, &req->notifs);
+	return err;
 }
 
 static u32 rm_sim_vm_init(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
@@ -350,6 +363,13 @@ static u32 rm_sim_vm_reset(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 	    vm->state != GUNYAH_RM_VM_STATUS_READY &&
 	    vm->state != GUNYAH_RM_VM_STATUS_INIT_FAILED)
 		return GUNYAH_RM_ERROR_VM_STATE;
+	/* Never configured: the RM's teardown of the config it lacks crashes. */
+	if (vm->image_handle == GUNYAH_RM_MEM_HANDLE_INVAL) {
+		sim->stats.fatal_resets++;
+		dev_err(sim->dev, "VM %u: reset without a configuration, which crashes the public RM\n",
+			vm->vmid);
+		return GUNYAH_RM_ERROR_VM_STATE;
+	}
 	rm_sim_vm_status(sim, vm, GUNYAH_RM_VM_STATUS_RESETTING, &req->notifs);
 
 	/* What the RM does after answering: tear down, release, RESET. */
@@ -455,8 +475,9 @@ static u32 rm_sim_vm_boot_context(struct gunyah_rm_sim *sim,
  * @req: a request that an injected fault fails
  *
  * A fault has no effect, except the one the public RM always has when
- * VM_INIT or VM_START fails: the VM, if it was in the state the call
- * needs, moves to INIT_FAILED, from where it can be reset. (Without that a
+ * CONFIG_IMAGE, VM_INIT or VM_START fails: the VM, if it was in a state
+ * the call needs, moves to INIT_FAILED. From there it can be reset, unless
+ * it never had a configuration (CONFIG_IMAGE failed). (Without that a
  * failed VM_INIT would leave the VM in INIT, where nothing can remove it.)
  *
  * Context: @sim->lock held.
@@ -472,12 +493,22 @@ void rm_sim_vm_failed(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 		needs = GUNYAH_RM_VM_STATUS_INIT;
 	else if (req->msg_id == GUNYAH_RM_RPC_VM_START)
 		needs = GUNYAH_RM_VM_STATUS_READY;
+	else if (req->msg_id == GUNYAH_RM_RPC_VM_CONFIG_IMAGE)
+		needs = GUNYAH_RM_VM_STATUS_LOAD;
 	else
 		return;
-	if (req->len != sizeof(*r))
+	/* Every VM request names its VM first; CONFIG_IMAGE's is longer. */
+	if (req->len != (needs == GUNYAH_RM_VM_STATUS_LOAD ?
+			 sizeof(struct gunyah_rm_vm_config_image_req) :
+			 sizeof(*r)))
 		return;
 	vm = rm_sim_vm_lookup(sim, le16_to_cpu(r->vmid));
-	if (vm && vm->state == needs)
+	if (!vm)
+		return;
+	/* CONFIG_IMAGE may also follow a reset; it never has a config then. */
+	if (vm->state == needs ||
+	    (needs == GUNYAH_RM_VM_STATUS_LOAD &&
+	     vm->state == GUNYAH_RM_VM_STATUS_RESET))
 		rm_sim_vm_status(sim, vm, GUNYAH_RM_VM_STATUS_INIT_FAILED,
 				 &req->notifs);
 }

@@ -40,6 +40,8 @@
 #define MSG_MEM_LEND	0x51000012
 #define MSG_MEM_RECLAIM	0x51000015
 #define MSG_VM_START	0x56000004
+#define MSG_VM_CONFIG_IMAGE	0x56000009
+#define RM_ERROR_ARGUMENT_INVALID	0x6
 #define RM_ERROR_NOMEM	0x1
 #define RM_ERROR_BUSY	0x5
 
@@ -645,6 +647,38 @@ TEST_F(lost_reply, truncate_and_a_bind_of_its_tail_do_not_both_win)
 	close(bind.vm);
 	close(a.vm);
 	close(gmem);
+}
+
+/*
+ * A refused VM_CONFIG_IMAGE leaves the VM in INIT_FAILED without a
+ * configuration, and the public RM crashes resetting such a VM: it is not
+ * reset, and keeps its vmid for good. Its memory, never accepted, comes
+ * back to the host.
+ */
+TEST_F(lost_reply, vm_whose_image_was_refused_is_not_reset)
+{
+	long long vms = gh_sim_counter("vms");
+	long long fatal = gh_sim_counter("fatal_resets");
+	long long lent = gh_mem_total("pages_lent");
+	int vm, gmem;
+
+	vm = ioctl(self->dev, GH_CREATE_VM, 0);
+	ASSERT_GE(vm, 0);
+	gmem = gh_setup_bootable(self->dev, vm);
+	ASSERT_GE(gmem, 0);
+	ASSERT_EQ(0, gh_sim_ctl("fail %#x 1 %#x", MSG_VM_CONFIG_IMAGE,
+				RM_ERROR_ARGUMENT_INVALID));
+	EXPECT_EQ(-1, ioctl(vm, GH_VM_START, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(fatal, gh_sim_counter("fatal_resets"));
+	EXPECT_EQ(vms + 1, gh_sim_counter("vms"));
+	EXPECT_EQ(lent, gh_mem_total("pages_lent"));
+	/* Kept: it does not start again. */
+	EXPECT_EQ(-1, ioctl(vm, GH_VM_START, 0));
+	EXPECT_EQ(EIO, errno);
+	close(vm);
+	close(gmem);
+	EXPECT_EQ(fatal, gh_sim_counter("fatal_resets"));
 }
 
 TEST_HARNESS_MAIN
