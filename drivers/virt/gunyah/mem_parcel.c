@@ -524,9 +524,13 @@ static int gunyah_parcel_reclaimable(struct gunyah_binding *b)
 	 * Busy: being given or taken back. A call about it unanswered, or
 	 * given with an unknown outcome: nothing we may name in a reclaim.
 	 * Outliving its VM (see gunyah_vm_mem_free()): nobody to ask.
+	 * Its VM telling the RM about it (a start, a MEM_NOTIFY; only ever
+	 * seen by a punch, as the VM's own callers hold its lock): that call
+	 * decides.
 	 */
 	if (p->busy || p->outcome != GUNYAH_PARCEL_KNOWN ||
-	    p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL || !b->vm) {
+	    p->rm.mem_handle == GUNYAH_RM_MEM_HANDLE_INVAL || !b->vm ||
+	    READ_ONCE(b->vm->giving)) {
 		atomic64_inc(&gunyah_parcel_stats.reclaim_refused);
 		return -EBUSY;
 	}
@@ -623,11 +627,6 @@ int gunyah_parcel_reclaim(struct gunyah_binding *b)
 	gunyah_parcel_settle(b);
 	if (!b->parcel)
 		return 0;
-	/* Its VM is telling the RM about it: that call decides. */
-	if (b->vm && READ_ONCE(b->vm->giving)) {
-		atomic64_inc(&gunyah_parcel_stats.reclaim_refused);
-		return -EBUSY;
-	}
 	ret = gunyah_parcel_reclaimable(b) ?: gunyah_parcel_ask_back(b);
 	if (!ret)
 		gunyah_parcel_returned(b);
