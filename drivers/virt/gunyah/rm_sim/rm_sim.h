@@ -525,6 +525,7 @@ extern const struct gunyah_hyp_ops rm_sim_hyp_ops;
 int rm_sim_vm_hyp_create(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,
 			 const void *fdt, unsigned int n_vcpus);
 void rm_sim_vm_hyp_destroy(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm);
+void rm_sim_vm_free(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm);
 void rm_sim_vm_wake_all(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm);
 int rm_sim_vcpu_command(struct gunyah_rm_sim *sim, int argc, char **argv);
 void rm_sim_vm_hyp_show(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm,

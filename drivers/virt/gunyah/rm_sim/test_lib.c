@@ -356,11 +356,9 @@ void simt_forget_vm(struct simt_ctx *c, u16 vmid)
 	struct rm_sim_vm *vm;
 
 	mutex_lock(&c->sim->lock);
-	vm = xa_erase(&c->sim->vms, vmid);
-	if (vm) {
-		rm_sim_vm_hyp_destroy(c->sim, vm);
-		kfree(vm);
-	}
+	vm = rm_sim_vm_lookup(c->sim, vmid);
+	if (vm)
+		rm_sim_vm_free(c->sim, vm);
 	mutex_unlock(&c->sim->lock);
 }
 

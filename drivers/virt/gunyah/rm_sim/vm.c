@@ -202,6 +202,20 @@ static u32 rm_sim_vm_alloc(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 	return GUNYAH_RM_ERROR_OK;
 }
 
+/**
+ * rm_sim_vm_free() - forget a VM and what the hypervisor made for it
+ * @sim: the simulated RM
+ * @vm: the VM
+ *
+ * Context: @sim->lock held, or @sim being destroyed.
+ */
+void rm_sim_vm_free(struct gunyah_rm_sim *sim, struct rm_sim_vm *vm)
+{
+	xa_erase(&sim->vms, vm->vmid);
+	rm_sim_vm_hyp_destroy(sim, vm);
+	kfree(vm);
+}
+
 static u32 rm_sim_vm_dealloc(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 {
 	struct rm_sim_vm *vm;
@@ -213,9 +227,7 @@ static u32 rm_sim_vm_dealloc(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 	if (vm->state != GUNYAH_RM_VM_STATUS_LOAD &&
 	    vm->state != GUNYAH_RM_VM_STATUS_RESET)
 		return GUNYAH_RM_ERROR_VM_STATE;
-	xa_erase(&sim->vms, vm->vmid);
-	rm_sim_vm_hyp_destroy(sim, vm);
-	kfree(vm);
+	rm_sim_vm_free(sim, vm);
 	return GUNYAH_RM_ERROR_OK;
 }
 
@@ -486,6 +498,7 @@ void rm_sim_vm_failed(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 {
 	const struct gunyah_rm_vm_common_req *r = req->payload;
 	struct rm_sim_vm *vm;
+	size_t len;
 	u8 needs;
 
 	lockdep_assert_held(&sim->lock);
@@ -498,9 +511,9 @@ void rm_sim_vm_failed(struct gunyah_rm_sim *sim, struct rm_sim_req *req)
 	else
 		return;
 	/* Every VM request names its VM first; CONFIG_IMAGE's is longer. */
-	if (req->len != (needs == GUNYAH_RM_VM_STATUS_LOAD ?
-			 sizeof(struct gunyah_rm_vm_config_image_req) :
-			 sizeof(*r)))
+	len = needs == GUNYAH_RM_VM_STATUS_LOAD ?
+	      sizeof(struct gunyah_rm_vm_config_image_req) : sizeof(*r);
+	if (req->len != len)
 		return;
 	vm = rm_sim_vm_lookup(sim, le16_to_cpu(r->vmid));
 	if (!vm)
@@ -585,9 +598,6 @@ void rm_sim_vms_destroy(struct gunyah_rm_sim *sim)
 	struct rm_sim_vm *vm;
 	unsigned long vmid;
 
-	xa_for_each(&sim->vms, vmid, vm) {
-		xa_erase(&sim->vms, vmid);
-		rm_sim_vm_hyp_destroy(sim, vm);
-		kfree(vm);
-	}
+	xa_for_each(&sim->vms, vmid, vm)
+		rm_sim_vm_free(sim, vm);
 }
